@@ -1,0 +1,71 @@
+import { swaggerUI } from "@hono/swagger-ui";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { credentials } from "./auth/middleware";
+import { systemClock, type Clock } from "./domain/clock";
+import { DomainError } from "./domain/errors";
+import type { AppEnv } from "./env";
+import { audit } from "./http/audit";
+import { errorBody, errorResponse } from "./http/errors";
+import { health } from "./http/health";
+import { models } from "./http/models";
+import { refs } from "./http/refs";
+import { tokens } from "./http/tokens";
+import { versions } from "./http/versions";
+import { database, type Database } from "./store/db";
+
+/** JSON bodies above this are refused with 413 before they are read; artifact bytes have their own routes. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+const STREAMING_BODY = /\/(artifacts\/|uploads\/[^/]+\/parts\/)/;
+
+export interface AppOptions {
+  clock?: Clock;
+}
+
+const databases = new WeakMap<D1Database, Database>();
+const databaseFor = (d1: D1Database) => databases.get(d1) ?? databases.set(d1, database(d1)).get(d1)!;
+
+export function createApp(options: AppOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set("db", databaseFor(c.env.DB));
+    c.set("clock", clock);
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+  });
+  app.use("/v1/*", async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD" || STREAMING_BODY.test(c.req.path)) return next();
+    return bodyLimit({
+      maxSize: MAX_JSON_BODY_BYTES,
+      onError: () => {
+        throw new DomainError("PAYLOAD_TOO_LARGE", `JSON bodies are limited to ${MAX_JSON_BODY_BYTES} bytes`, { limit: MAX_JSON_BODY_BYTES });
+      },
+    })(c, next);
+  });
+  app.use(credentials());
+
+  for (const routes of [health, models, versions, refs, tokens, audit]) app.route("/", routes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "edgereg",
+      version: "1",
+      description: "A model registry on Cloudflare's edge: versions, stages, aliases, canary rollouts and rollback.",
+    },
+    security: [{ bearer: [] }],
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "edgereg API" }));
+
+  app.notFound((c) => c.json(errorBody("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError(errorResponse);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,80 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { DomainError } from "../domain/errors";
+import type { AppEnv, Credentials } from "../env";
+import { findActiveToken, principalOf, touchTokenIfStale } from "../store/tokens";
+import { BOOTSTRAP_ADMIN, canTouchModel, hasRole, isUnscoped, type Principal, type Role } from "./principal";
+import { secretsEqual, sha256Hex } from "./secrets";
+
+/** Reads the bearer credential without touching storage; the lookup happens when a route asks for a principal. */
+export function credentials(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("credentials", await credentialsOf(c.req.header("Authorization"), c.env.ADMIN_TOKEN));
+    await next();
+  };
+}
+
+export async function credentialsOf(header: string | undefined, adminToken: string | undefined): Promise<Credentials> {
+  if (!header) return { kind: "none" };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) return { kind: "invalid", reason: "Authorization must be 'Bearer <token>'" };
+  const secret = match[1]!;
+  if (adminToken && (await secretsEqual(secret, adminToken))) return { kind: "bootstrap-admin" };
+  if (!secret.startsWith("er_")) return { kind: "invalid", reason: "unknown token" };
+  return { kind: "token", secretHash: await sha256Hex(secret) };
+}
+
+export const unauthenticated = (message: string) => new DomainError("UNAUTHENTICATED", message);
+
+/** The caller, looked up once per request. */
+export async function principalOfRequest(c: Context<AppEnv>): Promise<Principal> {
+  const known = c.get("principal");
+  if (known) return known;
+  const creds = c.get("credentials");
+  const principal = await lookUp(c, creds);
+  c.set("principal", principal);
+  return principal;
+}
+
+async function lookUp(c: Context<AppEnv>, creds: Credentials): Promise<Principal> {
+  switch (creds.kind) {
+    case "none":
+      throw unauthenticated("this route needs a bearer token: Authorization: Bearer er_…");
+    case "invalid":
+      throw unauthenticated(creds.reason);
+    case "bootstrap-admin":
+      return BOOTSTRAP_ADMIN;
+    case "token": {
+      const now = new Date(c.var.clock.now()).toISOString();
+      const row = await findActiveToken(c.var.db, creds.secretHash, now);
+      if (!row) throw unauthenticated("token is unknown, revoked or expired");
+      const touch = touchTokenIfStale(c.var.db, row.id, row.lastUsedAt, now);
+      if (touch) c.executionCtx.waitUntil(touch.run().catch(() => undefined));
+      return principalOf(row);
+    }
+  }
+}
+
+/** Throws unless the principal holds `role` and, for a model route, may touch that model. */
+export function authorize(principal: Principal, role: Role, model?: string, options: { unscoped?: boolean } = {}): void {
+  if (!hasRole(principal, role)) {
+    throw new DomainError("FORBIDDEN", `this needs the ${role} role; the token has ${principal.role}`, { required: role, role: principal.role });
+  }
+  if (options.unscoped && !isUnscoped(principal)) {
+    throw new DomainError("FORBIDDEN", "this needs a token that is not scoped to models", { model_glob: principal.modelGlob });
+  }
+  if (model !== undefined && !canTouchModel(principal, model)) {
+    throw new DomainError("FORBIDDEN", `the token is scoped to '${principal.modelGlob}' and may not touch model '${model}'`, {
+      model,
+      model_glob: principal.modelGlob,
+    });
+  }
+}
+
+/** Route middleware: the role a route needs, checked against the `:name` model when the path has one. */
+export function requireRole(role: Role, options: { unscoped?: boolean } = {}): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = await principalOfRequest(c);
+    authorize(principal, role, c.req.param("name"), options);
+    await next();
+  };
+}

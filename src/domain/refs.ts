@@ -1,0 +1,36 @@
+/** How refs move: which history entries an instant rollback undoes, and compare-and-set expectations. */
+import { preconditionFailed } from "./errors";
+
+export type RefAction = "move" | "promote" | "delete" | "rollback" | "auto_rollback" | "rollout_start";
+
+export interface RefHistoryStep {
+  generation: number;
+  action: RefAction;
+  fromVersionId: string | null;
+  toVersionId: string | null;
+}
+
+const UNDOABLE: ReadonlySet<RefAction> = new Set(["move", "promote", "delete"]);
+const UNDOING: ReadonlySet<RefAction> = new Set(["rollback", "auto_rollback"]);
+
+/**
+ * The step a rollback undoes: the newest move not already undone, so repeated rollbacks walk back through
+ * history (v3 → v2 → v1) instead of flipping between the last two versions.
+ */
+export function stepToUndo(history: readonly RefHistoryStep[]): RefHistoryStep | null {
+  const stack: RefHistoryStep[] = [];
+  for (const step of [...history].sort((a, b) => a.generation - b.generation)) {
+    if (UNDOABLE.has(step.action)) stack.push(step);
+    else if (UNDOING.has(step.action)) stack.pop();
+  }
+  return stack[stack.length - 1] ?? null;
+}
+
+/** A ref's current target as compare-and-set sees it: a version number, or null when the ref is unset. */
+export function assertExpected(refName: string, expected: number | null | undefined, actual: number | null): void {
+  if (expected === undefined || expected === actual) return;
+  throw preconditionFailed(
+    `${refName} points to ${actual === null ? "nothing" : `version ${actual}`}, not ${expected === null ? "nothing" : `version ${expected}`} as expected`,
+    { field: "expected_version", expected, actual },
+  );
+}

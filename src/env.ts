@@ -1,0 +1,31 @@
+import type { Clock } from "./domain/clock";
+import type { Principal } from "./auth/principal";
+import type { Database } from "./store/db";
+
+/** Bindings declared in wrangler.toml, plus secrets from `.dev.vars` or `wrangler secret put`. */
+export interface Env {
+  DB: D1Database;
+  ARTIFACTS: R2Bucket;
+  /** Bootstrap admin secret; compared in constant time, never stored. */
+  ADMIN_TOKEN?: string;
+  /** 0 = strict resolution from D1's primary; > 0 = per-isolate answers at most this old. */
+  RESOLVE_MAX_STALENESS_MS?: string;
+}
+
+/** Per-request values set by middleware and read by handlers through `c.var`. */
+export interface Variables {
+  requestId: string;
+  db: Database;
+  clock: Clock;
+  /** Who is calling, resolved lazily so routes that batch their own token check avoid an extra round trip. */
+  credentials: Credentials;
+  principal?: Principal;
+}
+
+export type Credentials =
+  | { kind: "none" }
+  | { kind: "bootstrap-admin" }
+  | { kind: "token"; secretHash: string }
+  | { kind: "invalid"; reason: string };
+
+export type AppEnv = { Bindings: Env; Variables: Variables };

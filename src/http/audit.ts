@@ -1,0 +1,33 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { principalOfRequest, requireRole } from "../auth/middleware";
+import { listAudit } from "../store/audit";
+import { PageQuery, errors, json, paged, router } from "./openapi";
+import { AuditEvent, ModelName } from "./schemas";
+
+export const audit = router();
+
+audit.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/audit",
+    tags: ["audit"],
+    summary: "Who did what, when and why — newest first",
+    middleware: [requireRole("admin")],
+    request: {
+      query: z.object({
+        ...PageQuery,
+        model: ModelName.optional(),
+        actor: z.string().max(128).optional(),
+        action: z.string().max(64).optional().openapi({ description: "Exact action, or a family such as ref.*" }),
+        since: z.iso.datetime().optional(),
+        until: z.iso.datetime().optional(),
+      }),
+    },
+    responses: { 200: json(paged(AuditEvent), "A page of audit events"), 400: errors[400], 401: errors[401], 403: errors[403] },
+  }),
+  async (c) => {
+    const { limit, cursor, ...filter } = c.req.valid("query");
+    const principal = await principalOfRequest(c);
+    return c.json(await listAudit(c.var.db, { ...filter, modelGlob: principal.modelGlob }, { limit, cursor }), 200);
+  },
+);

@@ -1,0 +1,48 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DomainError, type ErrorCode } from "../domain/errors";
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  RANGE_NOT_SATISFIABLE: 416,
+  UNPROCESSABLE: 422,
+  RATE_LIMITED: 429,
+};
+
+const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHENTICATED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+};
+
+export const statusOf = (code: ErrorCode) => STATUS[code];
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+/** The one place an error becomes a response: known errors keep their status, the rest are logged 500s. */
+export function errorResponse(error: unknown, c: Context): Response {
+  if (error instanceof DomainError) {
+    const response = c.json(errorBody(error.code, error.message, error.details), STATUS[error.code]);
+    if (error.code === "UNAUTHENTICATED") response.headers.set("WWW-Authenticate", 'Bearer realm="edgereg"');
+    return response;
+  }
+  if (error instanceof HTTPException) {
+    const code = HTTP_CODES[error.status] ?? "BAD_REQUEST";
+    return c.json(errorBody(code, error.message || code), error.status as ContentfulStatusCode);
+  }
+  console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(error), stack: (error as Error)?.stack }));
+  return c.json(errorBody("INTERNAL", "internal error; the request id identifies it in the logs", { request_id: c.get("requestId") }), 500);
+}

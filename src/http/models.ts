@@ -1,0 +1,88 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { authorize, principalOfRequest, requireRole } from "../auth/middleware";
+import { badRequest } from "../domain/errors";
+import { createModel, getModel, listModels, updateModel } from "../store/models";
+import { ModelNameParam, PageQuery, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { Model, ModelCreate, ModelPatch } from "./schemas";
+
+export const models = router();
+
+const NameParams = z.object({ name: ModelNameParam });
+
+models.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/models",
+    tags: ["models"],
+    summary: "Register a model",
+    middleware: [requireRole("publisher")],
+    request: jsonBody(ModelCreate),
+    responses: { 201: json(Model, "The registered model"), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const principal = await principalOfRequest(c);
+    // The scope check runs on the body's name because this route has no :name in its path.
+    authorize(principal, "publisher", body.name);
+    return c.json(await createModel(await mutationOf(c), body), 201);
+  },
+);
+
+models.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/models",
+    tags: ["models"],
+    summary: "List models",
+    middleware: [requireRole("reader")],
+    request: {
+      query: z.object({
+        ...PageQuery,
+        q: z.string().max(128).optional().openapi({ description: "Case-insensitive substring of the name" }),
+        tag: z
+          .union([z.string(), z.array(z.string())])
+          .optional()
+          .openapi({ description: "key=value; repeat to require several" }),
+      }),
+    },
+    responses: { 200: json(paged(Model), "A page of models, by name"), 400: errors[400], 401: errors[401] },
+  }),
+  async (c) => {
+    const { limit, cursor, q, tag } = c.req.valid("query");
+    const principal = await principalOfRequest(c);
+    const tags = Object.fromEntries(
+      [tag ?? []].flat().map((t) => {
+        const at = t.indexOf("=");
+        if (at < 1) throw badRequest(`tag filter '${t}' must be key=value`, { field: "tag" });
+        return [t.slice(0, at), t.slice(at + 1)];
+      }),
+    );
+    return c.json(await listModels(c.var.db, { q, tags, glob: principal.modelGlob }, { limit, cursor }), 200);
+  },
+);
+
+models.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/models/{name}",
+    tags: ["models"],
+    summary: "Get a model with its refs and latest version",
+    middleware: [requireRole("reader")],
+    request: { params: NameParams },
+    responses: { 200: json(Model, "The model"), 401: errors[401], 403: errors[403], 404: errors[404] },
+  }),
+  async (c) => c.json(await getModel(c.var.db, c.req.valid("param").name), 200),
+);
+
+models.openapi(
+  createRoute({
+    method: "patch",
+    path: "/v1/models/{name}",
+    tags: ["models"],
+    summary: "Update a model's description or tags",
+    middleware: [requireRole("publisher")],
+    request: { params: NameParams, ...jsonBody(ModelPatch) },
+    responses: { 200: json(Model, "The updated model"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+  }),
+  async (c) => c.json(await updateModel(await mutationOf(c), c.req.valid("param").name, c.req.valid("json")), 200),
+);

@@ -1,0 +1,100 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireRole } from "../auth/middleware";
+import { parseVersionKey } from "../domain/versions";
+import { requireModel } from "../store/models";
+import { createVersion, getVersionView, listVersions, updateVersion } from "../store/versions";
+import { ModelNameParam, PageQuery, VersionParam, baseUrl, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { Version, VersionCreate, VersionPatch, VersionStage, VersionStatus } from "./schemas";
+
+export const versions = router();
+
+const NameParams = z.object({ name: ModelNameParam });
+const VersionParams = z.object({ name: ModelNameParam, v: VersionParam });
+
+versions.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/models/{name}/versions",
+    tags: ["versions"],
+    summary: "Create a version",
+    description: "Numbers are assigned 1, 2, 3… per model. A version without declared artifacts is READY at once.",
+    middleware: [requireRole("publisher")],
+    request: { params: NameParams, ...jsonBody(VersionCreate) },
+    responses: {
+      201: json(Version, "The new version"),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+      422: errors[422],
+    },
+  }),
+  async (c) => {
+    const m = await mutationOf(c);
+    const model = await requireModel(m.db, c.req.valid("param").name);
+    return c.json(await createVersion(m, model, c.req.valid("json"), baseUrl(c)), 201);
+  },
+);
+
+versions.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/models/{name}/versions",
+    tags: ["versions"],
+    summary: "List versions, newest first",
+    middleware: [requireRole("reader")],
+    request: {
+      params: NameParams,
+      query: z.object({
+        ...PageQuery,
+        status: VersionStatus.optional(),
+        stage: VersionStage.optional(),
+        archived: z.enum(["true", "false"]).optional(),
+      }),
+    },
+    responses: { 200: json(paged(Version), "A page of versions"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+  }),
+  async (c) => {
+    const { limit, cursor, status, stage, archived } = c.req.valid("query");
+    const model = await requireModel(c.var.db, c.req.valid("param").name);
+    const filter = { status, stage, archived: archived === undefined ? undefined : archived === "true" };
+    return c.json(await listVersions(c.var.db, model, filter, { limit, cursor }, baseUrl(c)), 200);
+  },
+);
+
+versions.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/models/{name}/versions/{v}",
+    tags: ["versions"],
+    summary: "Get a version by number or semver",
+    middleware: [requireRole("reader")],
+    request: { params: VersionParams },
+    responses: { 200: json(Version, "The version"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+  }),
+  async (c) => {
+    const { name, v } = c.req.valid("param");
+    const model = await requireModel(c.var.db, name);
+    return c.json(await getVersionView(c.var.db, model, parseVersionKey(v), baseUrl(c)), 200);
+  },
+);
+
+versions.openapi(
+  createRoute({
+    method: "patch",
+    path: "/v1/models/{name}/versions/{v}",
+    tags: ["versions"],
+    summary: "Update description, tags or archived; append metrics",
+    description: "Everything else of a version is immutable. Archiving a version that serves a stage or a rollout is refused.",
+    middleware: [requireRole("publisher")],
+    request: { params: VersionParams, ...jsonBody(VersionPatch) },
+    responses: { 200: json(Version, "The updated version"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+  }),
+  async (c) => {
+    const { name, v } = c.req.valid("param");
+    const m = await mutationOf(c);
+    const model = await requireModel(m.db, name);
+    return c.json(await updateVersion(m, model, parseVersionKey(v), c.req.valid("json"), baseUrl(c)), 200);
+  },
+);

@@ -1,0 +1,115 @@
+import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import type { Database } from "./db";
+import { auditEvents } from "./schema";
+import { z } from "zod";
+import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
+
+/** Who performs a mutation, when, and under which request: the part every audit event shares. */
+export interface Mutation {
+  db: Database;
+  actor: string;
+  requestId: string;
+  /** ISO-8601 UTC time of the request, used for every timestamp the mutation writes. */
+  now: string;
+}
+
+export interface AuditEntry {
+  action: string;
+  model?: string | null;
+  /** A version number, or SQL that computes it inside the same batch (e.g. for a just-inserted version). */
+  version?: number | SQL | null;
+  ref?: string | null;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+}
+
+export function auditInsert(m: Mutation, entry: AuditEntry) {
+  return m.db.insert(auditEvents).values(auditValues(m, entry));
+}
+
+/** An audit insert that only lands when the statement before it in the batch changed a row. */
+export function auditInsertIfChanged(m: Mutation, entry: AuditEntry) {
+  const v = auditValues(m, entry);
+  return m.db.run(sql`INSERT INTO audit_events (at, actor, action, model, version, ref, before, after, reason, request_id)
+    SELECT ${v.at}, ${v.actor}, ${v.action}, ${v.model}, ${v.version}, ${v.ref}, ${json(v.before)}, ${json(v.after)}, ${v.reason}, ${v.requestId}
+    WHERE changes() > 0`);
+}
+
+function auditValues(m: Mutation, e: AuditEntry) {
+  return {
+    at: m.now,
+    actor: m.actor,
+    action: e.action,
+    model: e.model ?? null,
+    version: e.version ?? null,
+    ref: e.ref ?? null,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    reason: e.reason ?? "",
+    requestId: m.requestId,
+  };
+}
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+export interface AuditFilter {
+  model?: string;
+  actor?: string;
+  action?: string;
+  since?: string;
+  until?: string;
+  /** Restricts a scoped admin to the models its token may touch (SQLite GLOB). */
+  modelGlob?: string;
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  model: string | null;
+  version: number | null;
+  ref: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string;
+  request_id: string;
+}
+
+/** Newest first; the cursor is the last id seen, so pages stay stable while new events arrive. */
+export async function listAudit(db: Database, filter: AuditFilter, page: Page): Promise<Paged<AuditEvent>> {
+  const after = decodeCursor(page.cursor, z.object({ id: z.number().int() }));
+  const where = and(
+    filter.model ? eq(auditEvents.model, filter.model) : undefined,
+    filter.actor ? eq(auditEvents.actor, filter.actor) : undefined,
+    filter.action ? actionMatches(filter.action) : undefined,
+    filter.since ? gte(auditEvents.at, filter.since) : undefined,
+    filter.until ? lte(auditEvents.at, filter.until) : undefined,
+    filter.modelGlob && filter.modelGlob !== "*" ? sql`${auditEvents.model} GLOB ${filter.modelGlob}` : undefined,
+    after ? lt(auditEvents.id, after.id) : undefined,
+  );
+  const rows = await db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.id)).limit(page.limit + 1);
+  return pageOf(rows, page, auditView, (r) => ({ id: r.id }));
+}
+
+export function auditView(r: typeof auditEvents.$inferSelect): AuditEvent {
+  return {
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    model: r.model,
+    version: r.version,
+    ref: r.ref,
+    before: r.before,
+    after: r.after,
+    reason: r.reason,
+    request_id: r.requestId,
+  };
+}
+
+/** `ref.*` matches every action of that family; anything else matches exactly. */
+function actionMatches(action: string) {
+  return action.endsWith(".*") ? sql`${auditEvents.action} LIKE ${action.slice(0, -1) + "%"}` : eq(auditEvents.action, action);
+}

@@ -1,0 +1,301 @@
+import { aliasedTable, and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { z } from "zod";
+import { conflict, notFound, preconditionFailed } from "../domain/errors";
+import { assertExpected, stepToUndo, type RefAction } from "../domain/refs";
+import { auditInsert, auditInsertIfChanged, type Mutation } from "./audit";
+import { isUniqueViolation, type Database } from "./db";
+import type { ModelRow } from "./models";
+import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
+import { refHistory, refs, rollouts, versions } from "./schema";
+import type { VersionRow } from "./versions";
+
+export interface RefTarget {
+  versionId: string;
+  number: number;
+}
+
+export interface RefState {
+  /** Where the ref points now; null when unset. */
+  current: RefTarget | null;
+  /** Newest history generation; the next write must claim generation + 1. */
+  generation: number;
+  activeRolloutId: string | null;
+}
+
+export interface RefMove {
+  ref: string;
+  version: number | null;
+  previous_version: number | null;
+  generation: number;
+}
+
+const RETRIES = 5;
+
+export async function readRef(db: Database, model: ModelRow, name: string): Promise<RefState> {
+  const [current, generation, rollout] = await db.batch([
+    db
+      .select({ versionId: refs.versionId, number: versions.number })
+      .from(refs)
+      .innerJoin(versions, eq(versions.id, refs.versionId))
+      .where(and(eq(refs.modelId, model.id), eq(refs.name, name))),
+    db
+      .select({ generation: sql<number | null>`MAX(${refHistory.generation})` })
+      .from(refHistory)
+      .where(and(eq(refHistory.modelId, model.id), eq(refHistory.ref, name))),
+    db
+      .select({ id: rollouts.id })
+      .from(rollouts)
+      .where(and(eq(rollouts.modelId, model.id), eq(rollouts.ref, name), eq(rollouts.status, "active"))),
+  ]);
+  return { current: current[0] ?? null, generation: generation[0]?.generation ?? 0, activeRolloutId: rollout[0]?.id ?? null };
+}
+
+export interface RefChange {
+  action: RefAction;
+  /** The new target; null removes the ref. */
+  to: RefTarget | null;
+  reason: string;
+  /** Audit action name, e.g. `ref.move`. */
+  auditAction: string;
+  /** Extra facts for the audit event's `after` (forced gates, failed checks, evidence). */
+  evidence?: Record<string, unknown>;
+}
+
+/**
+ * Writes one ref change: a history row claiming the next generation, the ref itself, and the audit event, in one
+ * batch. The history row's unique (model, ref, generation) makes concurrent writers that read the same state
+ * collide, so exactly one commits.
+ */
+export function refChangeStatements(m: Mutation, model: ModelRow, name: string, state: RefState, change: RefChange) {
+  const generation = state.generation + 1;
+  const history = m.db.insert(refHistory).values({
+    modelId: model.id,
+    ref: name,
+    generation,
+    action: change.action,
+    fromVersionId: state.current?.versionId ?? null,
+    toVersionId: change.to?.versionId ?? null,
+    actor: m.actor,
+    reason: change.reason,
+    at: m.now,
+  });
+  const write = change.to
+    ? m.db
+        .insert(refs)
+        .values({ modelId: model.id, name, versionId: change.to.versionId, generation, updatedAt: m.now, updatedBy: m.actor })
+        .onConflictDoUpdate({
+          target: [refs.modelId, refs.name],
+          set: { versionId: change.to.versionId, generation, updatedAt: m.now, updatedBy: m.actor },
+        })
+    : m.db.delete(refs).where(and(eq(refs.modelId, model.id), eq(refs.name, name)));
+  const audit = auditInsert(m, {
+    action: change.auditAction,
+    model: model.name,
+    version: change.to?.number ?? null,
+    ref: name,
+    before: { version: state.current?.number ?? null },
+    after: { version: change.to?.number ?? null, generation, ...change.evidence },
+    reason: change.reason,
+  });
+  return { generation, statements: [history, write, audit] as const };
+}
+
+export interface MoveOptions {
+  reason: string;
+  /** Compare-and-set: the version number the caller believes the ref points to (null: unset). */
+  expected?: number | null;
+  action?: RefAction;
+  auditAction?: string;
+  evidence?: Record<string, unknown>;
+}
+
+/**
+ * Moves a ref to a version. Without `expected`, a writer that loses a race re-reads and tries again; with it,
+ * losing means the caller's belief is stale: 412.
+ */
+export async function moveRef(m: Mutation, model: ModelRow, name: string, target: VersionRow, options: MoveOptions): Promise<RefMove> {
+  for (let attempt = 0; ; attempt++) {
+    const state = await readRef(m.db, model, name);
+    assertExpected(name, options.expected, state.current?.number ?? null);
+    if (state.activeRolloutId) {
+      throw conflict(`a rollout is active on ${name}; promote or abort it before moving the ref`, { ref: name, rollout_id: state.activeRolloutId });
+    }
+    if (state.current?.versionId === target.id) {
+      return { ref: name, version: target.number, previous_version: target.number, generation: state.generation };
+    }
+    const { generation, statements } = refChangeStatements(m, model, name, state, {
+      action: options.action ?? "move",
+      to: { versionId: target.id, number: target.number },
+      reason: options.reason,
+      auditAction: options.auditAction ?? "ref.move",
+      evidence: options.evidence,
+    });
+    if (await committed(m, statements, options.expected !== undefined, attempt)) {
+      return { ref: name, version: target.number, previous_version: state.current?.number ?? null, generation };
+    }
+  }
+}
+
+/** Removes a ref (an alias, or a stage the caller forces empty). */
+export async function deleteRef(m: Mutation, model: ModelRow, name: string, options: { reason: string; expected?: number | null }): Promise<RefMove> {
+  for (let attempt = 0; ; attempt++) {
+    const state = await readRef(m.db, model, name);
+    assertExpected(name, options.expected, state.current?.number ?? null);
+    if (!state.current) throw notFound(`ref '${name}' of model '${model.name}' is not set`, { ref: name });
+    if (state.activeRolloutId) {
+      throw conflict(`a rollout is active on ${name}; promote or abort it before removing the ref`, { ref: name, rollout_id: state.activeRolloutId });
+    }
+    const { generation, statements } = refChangeStatements(m, model, name, state, {
+      action: "delete",
+      to: null,
+      reason: options.reason,
+      auditAction: "ref.delete",
+    });
+    if (await committed(m, statements, options.expected !== undefined, attempt)) {
+      return { ref: name, version: null, previous_version: state.current.number, generation };
+    }
+  }
+}
+
+/**
+ * Instant rollback: moves the ref back to where it pointed before its newest move not yet undone. Never gated;
+ * with an active rollout on the ref, rolling back means ending the canary (the ref still points at stable).
+ */
+export async function rollbackRef(
+  m: Mutation,
+  model: ModelRow,
+  name: string,
+  options: { reason: string; expected?: number | null; action?: "rollback" | "auto_rollback"; evidence?: Record<string, unknown> },
+): Promise<RefMove & { rollout_id?: string }> {
+  for (let attempt = 0; ; attempt++) {
+    const state = await readRef(m.db, model, name);
+    assertExpected(name, options.expected, state.current?.number ?? null);
+    if (state.activeRolloutId) return rollBackRollout(m, model, name, state, options);
+    const history = await m.db
+      .select({
+        generation: refHistory.generation,
+        action: refHistory.action,
+        fromVersionId: refHistory.fromVersionId,
+        toVersionId: refHistory.toVersionId,
+      })
+      .from(refHistory)
+      .where(and(eq(refHistory.modelId, model.id), eq(refHistory.ref, name)));
+    const step = stepToUndo(history);
+    if (!step) throw conflict(`ref '${name}' has no move to roll back`, { ref: name });
+    if (!step.fromVersionId) throw conflict(`ref '${name}' pointed to no version before its last move; nothing to roll back to`, { ref: name });
+    const target = await m.db
+      .select({ versionId: versions.id, number: versions.number })
+      .from(versions)
+      .where(eq(versions.id, step.fromVersionId))
+      .get();
+    const { generation, statements } = refChangeStatements(m, model, name, state, {
+      action: options.action ?? "rollback",
+      to: target!,
+      reason: options.reason,
+      auditAction: options.action === "auto_rollback" ? "ref.auto_rollback" : "ref.rollback",
+      evidence: { undoes_generation: step.generation, ...options.evidence },
+    });
+    if (await committed(m, statements, options.expected !== undefined, attempt)) {
+      return { ref: name, version: target!.number, previous_version: state.current?.number ?? null, generation };
+    }
+  }
+}
+
+async function rollBackRollout(
+  m: Mutation,
+  model: ModelRow,
+  name: string,
+  state: RefState,
+  options: { reason: string; action?: "rollback" | "auto_rollback"; evidence?: Record<string, unknown> },
+): Promise<RefMove & { rollout_id: string }> {
+  const id = state.activeRolloutId!;
+  const [ended] = await m.db.batch([
+    m.db
+      .update(rollouts)
+      .set({ status: "rolled_back", updatedAt: m.now, endedAt: m.now })
+      .where(and(eq(rollouts.id, id), eq(rollouts.status, "active")))
+      .returning({ id: rollouts.id }),
+    auditInsertIfChanged(m, {
+      action: options.action === "auto_rollback" ? "rollout.auto_rollback" : "rollout.rollback",
+      model: model.name,
+      version: state.current?.number ?? null,
+      ref: name,
+      before: { rollout_id: id, status: "active" },
+      after: { rollout_id: id, status: "rolled_back", ...options.evidence },
+      reason: options.reason,
+    }),
+  ]);
+  if (ended.length === 0) throw conflict(`the rollout on ${name} ended concurrently`, { ref: name, rollout_id: id });
+  const version = state.current?.number ?? null;
+  return { ref: name, version, previous_version: version, generation: state.generation, rollout_id: id };
+}
+
+/** Runs a ref batch; false means a concurrent writer claimed the generation first and the caller should retry. */
+async function committed(m: Mutation, statements: readonly unknown[], strict: boolean, attempt: number): Promise<boolean> {
+  try {
+    await m.db.batch(statements as never);
+    return true;
+  } catch (error) {
+    if (!isUniqueViolation(error, "ref_history")) throw error;
+    if (strict) throw preconditionFailed("the ref moved concurrently; read it again and retry", { field: "expected_version" });
+    if (attempt >= RETRIES) throw conflict("the ref is moving under heavy contention; retry", {});
+    return false;
+  }
+}
+
+export interface RefView {
+  ref: string;
+  version: number;
+  generation: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+export async function listRefs(db: Database, model: ModelRow): Promise<RefView[]> {
+  const rows = await db
+    .select({ ref: refs.name, version: versions.number, generation: refs.generation, updatedAt: refs.updatedAt, updatedBy: refs.updatedBy })
+    .from(refs)
+    .innerJoin(versions, eq(versions.id, refs.versionId))
+    .where(eq(refs.modelId, model.id))
+    .orderBy(asc(refs.name));
+  return rows.map((r) => ({ ref: r.ref, version: r.version, generation: r.generation, updated_at: r.updatedAt, updated_by: r.updatedBy }));
+}
+
+export interface RefHistoryView {
+  generation: number;
+  action: RefAction;
+  from_version: number | null;
+  to_version: number | null;
+  actor: string;
+  reason: string;
+  at: string;
+}
+
+/** Newest first; the cursor is the last generation seen. */
+export async function listRefHistory(db: Database, model: ModelRow, name: string, page: Page): Promise<Paged<RefHistoryView>> {
+  const after = decodeCursor(page.cursor, z.object({ generation: z.number().int() }));
+  const fromVersion = aliasedTable(versions, "from_version");
+  const toVersion = aliasedTable(versions, "to_version");
+  const rows = await db
+    .select({
+      generation: refHistory.generation,
+      action: refHistory.action,
+      from: fromVersion.number,
+      to: toVersion.number,
+      actor: refHistory.actor,
+      reason: refHistory.reason,
+      at: refHistory.at,
+    })
+    .from(refHistory)
+    .leftJoin(fromVersion, eq(fromVersion.id, refHistory.fromVersionId))
+    .leftJoin(toVersion, eq(toVersion.id, refHistory.toVersionId))
+    .where(and(eq(refHistory.modelId, model.id), eq(refHistory.ref, name), after ? lt(refHistory.generation, after.generation) : undefined))
+    .orderBy(desc(refHistory.generation))
+    .limit(page.limit + 1);
+  return pageOf(
+    rows,
+    page,
+    (r) => ({ generation: r.generation, action: r.action, from_version: r.from, to_version: r.to, actor: r.actor, reason: r.reason, at: r.at }),
+    (r) => ({ generation: r.generation }),
+  );
+}

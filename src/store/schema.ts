@@ -1,0 +1,215 @@
+/**
+ * D1 schema (drizzle). `npm run db:generate` turns changes here into the next flat SQL file in migrations/.
+ * Times are ISO-8601 UTC strings; JSON columns hold the shapes named in DESIGN §2.
+ */
+import { sql } from "drizzle-orm";
+import type { RefAction } from "../domain/refs";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const models = sqliteTable("models", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  createdAt: text("created_at").notNull(),
+  createdBy: text("created_by").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const modelTags = sqliteTable(
+  "model_tags",
+  {
+    modelId: text("model_id").notNull().references(() => models.id),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.key] }), index("model_tags_by_key_value").on(t.key, t.value)],
+);
+
+export const versions = sqliteTable(
+  "versions",
+  {
+    id: text("id").primaryKey(),
+    modelId: text("model_id").notNull().references(() => models.id),
+    /** 1, 2, 3… per model, assigned inside the INSERT so concurrent creations never share or skip one. */
+    number: integer("number").notNull(),
+    semver: text("semver").notNull(),
+    /** Numeric semver parts let range references narrow candidates with an index before `semver` decides. */
+    major: integer("major").notNull(),
+    minor: integer("minor").notNull(),
+    patch: integer("patch").notNull(),
+    prerelease: text("prerelease").notNull().default(""),
+    status: text("status", { enum: ["PENDING", "READY", "FAILED"] }).notNull(),
+    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+    description: text("description").notNull().default(""),
+    runId: text("run_id"),
+    gitCommit: text("git_commit"),
+    source: text("source"),
+    dataset: text("dataset", { mode: "json" }),
+    metrics: text("metrics", { mode: "json" }).notNull().default(sql`'{}'`),
+    params: text("params", { mode: "json" }).notNull().default(sql`'{}'`),
+    signature: text("signature", { mode: "json" }),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("versions_model_number").on(t.modelId, t.number),
+    uniqueIndex("versions_model_semver").on(t.modelId, t.semver),
+    index("versions_model_semver_parts").on(t.modelId, t.major, t.minor, t.patch),
+  ],
+);
+
+export const versionTags = sqliteTable(
+  "version_tags",
+  {
+    versionId: text("version_id").notNull().references(() => versions.id),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.key] })],
+);
+
+export const artifacts = sqliteTable(
+  "artifacts",
+  {
+    versionId: text("version_id").notNull().references(() => versions.id),
+    path: text("path").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    contentType: text("content_type").notNull(),
+    /** Null until the bytes under blobs/sha256/<sha256> were verified for this version. */
+    verifiedAt: text("verified_at"),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.path] }), index("artifacts_by_sha256").on(t.sha256)],
+);
+
+/** Named pointers: the stage refs `Production`/`Staging` and free aliases. */
+export const refs = sqliteTable(
+  "refs",
+  {
+    modelId: text("model_id").notNull().references(() => models.id),
+    name: text("name").notNull(),
+    versionId: text("version_id").notNull().references(() => versions.id),
+    /** Bumped on every move; equals the newest ref_history generation for this ref. */
+    generation: integer("generation").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.name] }), index("refs_by_version").on(t.versionId)],
+);
+
+export const refHistory = sqliteTable(
+  "ref_history",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    modelId: text("model_id").notNull().references(() => models.id),
+    ref: text("ref").notNull(),
+    /** Unique per ref: two writers that read the same generation cannot both commit (compare-and-set). */
+    generation: integer("generation").notNull(),
+    action: text("action").$type<RefAction>().notNull(),
+    fromVersionId: text("from_version_id"),
+    toVersionId: text("to_version_id"),
+    actor: text("actor").notNull(),
+    reason: text("reason").notNull().default(""),
+    at: text("at").notNull(),
+  },
+  (t) => [uniqueIndex("ref_history_generation").on(t.modelId, t.ref, t.generation)],
+);
+
+export const rollouts = sqliteTable(
+  "rollouts",
+  {
+    id: text("id").primaryKey(),
+    modelId: text("model_id").notNull().references(() => models.id),
+    ref: text("ref").notNull(),
+    stableVersionId: text("stable_version_id").notNull().references(() => versions.id),
+    candidateVersionId: text("candidate_version_id").notNull().references(() => versions.id),
+    weightBp: integer("weight_bp").notNull(),
+    salt: text("salt").notNull(),
+    steps: text("steps", { mode: "json" }).notNull().default(sql`'[]'`),
+    policy: text("policy", { mode: "json" }),
+    status: text("status", { enum: ["active", "promoted", "aborted", "rolled_back"] }).notNull(),
+    reason: text("reason").notNull().default(""),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    endedAt: text("ended_at"),
+  },
+  (t) => [
+    // One active rollout per ref, enforced by the database rather than by a read-then-write.
+    uniqueIndex("rollouts_one_active_per_ref").on(t.modelId, t.ref).where(sql`status = 'active'`),
+    index("rollouts_by_model").on(t.modelId, t.createdAt),
+  ],
+);
+
+/** Multipart upload sessions; parts are tracked here because R2's Worker API cannot list them. */
+export const uploads = sqliteTable(
+  "uploads",
+  {
+    id: text("id").primaryKey(),
+    versionId: text("version_id").notNull().references(() => versions.id),
+    path: text("path").notNull(),
+    r2Key: text("r2_key").notNull(),
+    r2UploadId: text("r2_upload_id").notNull(),
+    partSize: integer("part_size").notNull(),
+    status: text("status", { enum: ["open", "completed", "aborted", "failed"] }).notNull(),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("uploads_by_version").on(t.versionId, t.path), index("uploads_by_status").on(t.status, t.updatedAt)],
+);
+
+export const uploadParts = sqliteTable(
+  "upload_parts",
+  {
+    uploadId: text("upload_id").notNull().references(() => uploads.id),
+    number: integer("number").notNull(),
+    size: integer("size").notNull(),
+    etag: text("etag").notNull(),
+    uploadedAt: text("uploaded_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.number] })],
+);
+
+export const tokens = sqliteTable(
+  "tokens",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** SHA-256 of the secret; the secret itself is shown once and never stored. */
+    secretHash: text("secret_hash").notNull().unique(),
+    role: text("role", { enum: ["reader", "publisher", "admin"] }).notNull(),
+    modelGlob: text("model_glob").notNull().default("*"),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    lastUsedAt: text("last_used_at"),
+    expiresAt: text("expires_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("tokens_by_created").on(t.createdAt)],
+);
+
+/** Append-only: no route updates or deletes a row. */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: text("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    model: text("model"),
+    version: integer("version"),
+    ref: text("ref"),
+    before: text("before", { mode: "json" }),
+    after: text("after", { mode: "json" }),
+    reason: text("reason").notNull().default(""),
+    requestId: text("request_id").notNull(),
+  },
+  (t) => [
+    index("audit_by_model").on(t.model, t.id),
+    index("audit_by_actor").on(t.actor, t.id),
+    index("audit_by_action").on(t.action, t.id),
+    index("audit_by_at").on(t.at),
+  ],
+);

@@ -1,0 +1,397 @@
+import { and, desc, eq, inArray, lt, notInArray, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { conflict, notFound } from "../domain/errors";
+import { STAGES } from "../domain/names";
+import {
+  aliasesOf,
+  appendMetrics,
+  artifactUrl,
+  describeKey,
+  parseSemver,
+  stageOf,
+  type DerivedStage,
+  type VersionKey,
+  type VersionStatus,
+} from "../domain/versions";
+import { auditInsert, auditInsertIfChanged, type Mutation } from "./audit";
+import { isUniqueViolation, type Database } from "./db";
+import { requireModel, type ModelRow } from "./models";
+import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
+import { artifacts, refs, rollouts, versionTags, versions } from "./schema";
+import { patchedTags, tagRows, tagsOf, type TagPatch } from "./tags";
+
+export type VersionRow = typeof versions.$inferSelect;
+export type ArtifactRow = typeof artifacts.$inferSelect;
+
+export interface Dataset {
+  name: string;
+  version?: string | null;
+  digest?: string | null;
+}
+export interface SignatureField {
+  name: string;
+  type: string;
+  optional?: boolean;
+}
+export interface Signature {
+  inputs: SignatureField[];
+  outputs: SignatureField[];
+}
+export type Params = Record<string, string | number | boolean>;
+
+export interface DeclaredArtifact {
+  path: string;
+  size: number;
+  sha256: string;
+  content_type?: string;
+}
+
+export interface NewVersion {
+  semver: string;
+  description?: string;
+  run_id?: string | null;
+  git_commit?: string | null;
+  source?: string | null;
+  dataset?: Dataset | null;
+  metrics?: Record<string, number>;
+  params?: Params;
+  signature?: Signature | null;
+  tags?: Record<string, string>;
+  artifacts?: DeclaredArtifact[];
+}
+
+export interface ArtifactView {
+  path: string;
+  size: number;
+  sha256: string;
+  content_type: string;
+  url: string;
+}
+
+export interface VersionView {
+  model: string;
+  number: number;
+  semver: string;
+  status: VersionStatus;
+  stage: DerivedStage;
+  aliases: string[];
+  archived: boolean;
+  description: string;
+  run_id: string | null;
+  git_commit: string | null;
+  source: string | null;
+  dataset: Dataset | null;
+  metrics: Record<string, number>;
+  params: Params;
+  signature: Signature | null;
+  tags: Record<string, string>;
+  artifacts: ArtifactView[];
+  created_at: string;
+  created_by: string;
+}
+
+export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+/** The version a key names within a model, as a SQL condition. */
+export function keyCondition(modelId: string, key: VersionKey): SQL {
+  return and(
+    eq(versions.modelId, modelId),
+    "number" in key ? eq(versions.number, key.number) : eq(versions.semver, key.semver),
+  )!;
+}
+
+export async function findVersion(db: Database, model: ModelRow, key: VersionKey): Promise<VersionRow | null> {
+  return (await db.select().from(versions).where(keyCondition(model.id, key)).get()) ?? null;
+}
+
+export async function requireVersion(db: Database, model: ModelRow, key: VersionKey): Promise<VersionRow> {
+  const row = await findVersion(db, model, key);
+  if (!row) throw notFound(`${describeKey(key)} of model '${model.name}' does not exist`, { model: model.name, version: key });
+  return row;
+}
+
+/**
+ * Inserts a version with the next number, its declared artifacts and tags, and its audit event in one batch.
+ * The number is computed inside the INSERT, so concurrent creations get consecutive numbers; a duplicate semver
+ * violates a unique index and nothing of that request is written.
+ */
+export async function createVersion(m: Mutation, model: ModelRow, input: NewVersion, base: string): Promise<VersionView> {
+  const parts = parseSemver(input.semver);
+  const id = crypto.randomUUID();
+  const declared = input.artifacts ?? [];
+  const status: VersionStatus = declared.length === 0 ? "READY" : "PENDING";
+  const tags = input.tags ?? {};
+  const numberOfThis = sql`(SELECT number FROM versions WHERE id = ${id})`;
+  try {
+    await m.db.batch([
+      m.db.insert(versions).values({
+        id,
+        modelId: model.id,
+        number: sql`(SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE model_id = ${model.id})`,
+        semver: input.semver,
+        ...parts,
+        status,
+        archived: false,
+        description: input.description ?? "",
+        runId: input.run_id ?? null,
+        gitCommit: input.git_commit ?? null,
+        source: input.source ?? null,
+        dataset: input.dataset ?? null,
+        metrics: input.metrics ?? {},
+        params: input.params ?? {},
+        signature: input.signature ?? null,
+        createdAt: m.now,
+        createdBy: m.actor,
+        updatedAt: m.now,
+      }),
+      ...declared.map((a) =>
+        m.db.insert(artifacts).values({
+          versionId: id,
+          path: a.path,
+          size: a.size,
+          sha256: a.sha256,
+          contentType: a.content_type ?? DEFAULT_CONTENT_TYPE,
+          verifiedAt: null,
+        }),
+      ),
+      ...tagRows(tags).map((t) => m.db.insert(versionTags).values({ versionId: id, ...t })),
+      auditInsert(m, {
+        action: "version.create",
+        model: model.name,
+        version: numberOfThis,
+        after: { semver: input.semver, status, artifacts: declared.map((a) => a.path) },
+        reason: input.description ?? "",
+      }),
+      ...(declared.length > 0 ? markReadyIfVerified(m, model.name, id) : []),
+    ]);
+  } catch (error) {
+    if (isUniqueViolation(error, "versions")) {
+      throw conflict(`version ${input.semver} of model '${model.name}' already exists`, { field: "semver" });
+    }
+    if (isUniqueViolation(error, "artifacts")) {
+      throw conflict("artifacts declares the same path twice", { field: "artifacts" });
+    }
+    throw error;
+  }
+  return getVersionView(m.db, model, { semver: input.semver }, base);
+}
+
+/**
+ * Flips a PENDING version to READY when none of its artifacts awaits verification, auditing the flip only if it
+ * happened. Batched after whatever verified the last artifact, so READY never precedes its bytes.
+ */
+export function markReadyIfVerified(m: Mutation, modelName: string, versionId: string) {
+  return [
+    m.db
+      .update(versions)
+      .set({ status: "READY", updatedAt: m.now })
+      .where(
+        and(
+          eq(versions.id, versionId),
+          eq(versions.status, "PENDING"),
+          sql`NOT EXISTS (SELECT 1 FROM artifacts WHERE version_id = ${versionId} AND verified_at IS NULL)`,
+        ),
+      ),
+    auditInsertIfChanged(m, {
+      action: "version.ready",
+      model: modelName,
+      version: sql`(SELECT number FROM versions WHERE id = ${versionId})`,
+      before: { status: "PENDING" },
+      after: { status: "READY" },
+    }),
+  ] as const;
+}
+
+export async function getVersionView(db: Database, model: ModelRow, key: VersionKey, base: string): Promise<VersionView> {
+  const row = await requireVersion(db, model, key);
+  const [view] = await viewsOf(db, model, [row], base);
+  return view!;
+}
+
+export interface VersionFilter {
+  status?: VersionStatus;
+  stage?: DerivedStage;
+  archived?: boolean;
+}
+
+/** Newest number first; the cursor is the last number seen. */
+export async function listVersions(
+  db: Database,
+  model: ModelRow,
+  filter: VersionFilter,
+  page: Page,
+  base: string,
+): Promise<Paged<VersionView>> {
+  const after = decodeCursor(page.cursor, z.object({ number: z.number().int() }));
+  const stageRefs = db
+    .select({ id: refs.versionId })
+    .from(refs)
+    .where(and(eq(refs.modelId, model.id), inArray(refs.name, [...STAGES])));
+  const stageCondition = (() => {
+    switch (filter.stage) {
+      case undefined:
+        return undefined;
+      case "Production":
+      case "Staging":
+        return sql`${versions.id} IN (SELECT version_id FROM refs WHERE model_id = ${model.id} AND name = ${filter.stage})`;
+      case "Archived":
+        return and(eq(versions.archived, true), notInArray(versions.id, stageRefs));
+      case "None":
+        return and(eq(versions.archived, false), notInArray(versions.id, stageRefs));
+    }
+  })();
+  const rows = await db
+    .select()
+    .from(versions)
+    .where(
+      and(
+        eq(versions.modelId, model.id),
+        filter.status ? eq(versions.status, filter.status) : undefined,
+        filter.archived === undefined ? undefined : eq(versions.archived, filter.archived),
+        stageCondition,
+        after ? lt(versions.number, after.number) : undefined,
+      ),
+    )
+    .orderBy(desc(versions.number))
+    .limit(page.limit + 1);
+  const views = await viewsOf(db, model, rows.slice(0, page.limit), base);
+  return pageOf(rows, page, (r) => views.find((v) => v.number === r.number)!, (r) => ({ number: r.number }));
+}
+
+export interface VersionPatch {
+  description?: string;
+  tags?: TagPatch;
+  archived?: boolean;
+  metrics?: Record<string, number>;
+}
+
+export async function updateVersion(
+  m: Mutation,
+  model: ModelRow,
+  key: VersionKey,
+  patch: VersionPatch,
+  base: string,
+): Promise<VersionView> {
+  const row = await requireVersion(m.db, model, key);
+  const [before] = await viewsOf(m.db, model, [row], base);
+  if (patch.archived === true && !row.archived) await assertArchivable(m.db, model, row, before!);
+  const metrics = patch.metrics ? appendMetrics(row.metrics as Record<string, number>, patch.metrics) : undefined;
+  const after = {
+    description: patch.description ?? before!.description,
+    tags: patch.tags ? patchedTags(before!.tags, patch.tags) : before!.tags,
+    archived: patch.archived ?? before!.archived,
+    metrics: metrics ?? before!.metrics,
+  };
+  await m.db.batch([
+    m.db
+      .update(versions)
+      .set({ description: after.description, archived: after.archived, metrics: after.metrics, updatedAt: m.now })
+      .where(eq(versions.id, row.id)),
+    ...Object.entries(patch.tags ?? {}).map(([k, value]) =>
+      value === null
+        ? m.db.delete(versionTags).where(and(eq(versionTags.versionId, row.id), eq(versionTags.key, k)))
+        : m.db
+            .insert(versionTags)
+            .values({ versionId: row.id, key: k, value })
+            .onConflictDoUpdate({ target: [versionTags.versionId, versionTags.key], set: { value } }),
+    ),
+    auditInsert(m, {
+      action: patch.archived === true && !row.archived ? "version.archive" : "version.update",
+      model: model.name,
+      version: row.number,
+      before: pick(before!, patch),
+      after: pick(after, patch),
+    }),
+  ]);
+  return getVersionView(m.db, model, { number: row.number }, base);
+}
+
+/** A version that serves a stage or a rollout is moved off first: archiving never changes what is served. */
+async function assertArchivable(db: Database, model: ModelRow, row: VersionRow, view: VersionView) {
+  if (view.stage === "Production" || view.stage === "Staging") {
+    throw conflict(`version ${row.number} is in ${view.stage}; move ${view.stage} to another version before archiving it`, {
+      field: "archived",
+    });
+  }
+  const active = await db
+    .select({ ref: rollouts.ref })
+    .from(rollouts)
+    .where(
+      and(
+        eq(rollouts.modelId, model.id),
+        eq(rollouts.status, "active"),
+        sql`(${rollouts.candidateVersionId} = ${row.id} OR ${rollouts.stableVersionId} = ${row.id})`,
+      ),
+    )
+    .get();
+  if (active) throw conflict(`version ${row.number} is part of the active rollout on ${active.ref}`, { field: "archived" });
+}
+
+function pick<T extends object>(source: T, fields: object): Partial<T> {
+  return Object.fromEntries(Object.keys(fields).map((k) => [k, source[k as keyof T]])) as Partial<T>;
+}
+
+/** Builds views for versions of one model with one batch for refs, tags and artifacts. */
+export async function viewsOf(db: Database, model: ModelRow, rows: VersionRow[], base: string): Promise<VersionView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [refRows, tagRows, artifactRows] = await db.batch([
+    db.select({ name: refs.name, versionId: refs.versionId }).from(refs).where(eq(refs.modelId, model.id)),
+    db.select().from(versionTags).where(inArray(versionTags.versionId, ids)),
+    db.select().from(artifacts).where(inArray(artifacts.versionId, ids)).orderBy(artifacts.path),
+  ]);
+  return rows.map((row) =>
+    versionView(
+      model.name,
+      row,
+      refRows.filter((r) => r.versionId === row.id).map((r) => r.name),
+      tagsOf(tagRows.filter((t) => t.versionId === row.id)),
+      artifactRows.filter((a) => a.versionId === row.id),
+      base,
+    ),
+  );
+}
+
+export function versionView(
+  modelName: string,
+  row: VersionRow,
+  refNames: string[],
+  tags: Record<string, string>,
+  artifactRows: ArtifactRow[],
+  base: string,
+): VersionView {
+  return {
+    model: modelName,
+    number: row.number,
+    semver: row.semver,
+    status: row.status,
+    stage: stageOf(refNames, row.archived),
+    aliases: aliasesOf(refNames),
+    archived: row.archived,
+    description: row.description,
+    run_id: row.runId,
+    git_commit: row.gitCommit,
+    source: row.source,
+    dataset: (row.dataset as Dataset | null) ?? null,
+    metrics: row.metrics as Record<string, number>,
+    params: row.params as Params,
+    signature: (row.signature as Signature | null) ?? null,
+    tags,
+    artifacts: artifactRows.map((a) => ({
+      path: a.path,
+      size: a.size,
+      sha256: a.sha256,
+      content_type: a.contentType,
+      url: artifactUrl(base, modelName, row.number, a.path),
+    })),
+    created_at: row.createdAt,
+    created_by: row.createdBy,
+  };
+}
+
+/** Versions of a model with their model row, for routes that address `/models/:name/versions/:v`. */
+export async function requireModelVersion(db: Database, name: string, key: VersionKey) {
+  const model = await requireModel(db, name);
+  const version = await requireVersion(db, model, key);
+  return { model, version };
+}
