@@ -213,3 +213,23 @@ export const auditEvents = sqliteTable(
     index("audit_by_at").on(t.at),
   ],
 );
+
+/**
+ * Every change of a rollout, in order. The unique (rollout, seq) is the rollout's compare-and-set: two admins
+ * widening and aborting at once cannot both commit against the same state.
+ */
+export const rolloutEvents = sqliteTable(
+  "rollout_events",
+  {
+    rolloutId: text("rollout_id").notNull().references(() => rollouts.id),
+    seq: integer("seq").notNull(),
+    action: text("action", { enum: ["start", "weight", "promote", "abort", "rollback", "auto_rollback"] }).notNull(),
+    weightBpBefore: integer("weight_bp_before"),
+    weightBpAfter: integer("weight_bp_after"),
+    actor: text("actor").notNull(),
+    reason: text("reason").notNull().default(""),
+    evidence: text("evidence", { mode: "json" }),
+    at: text("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rolloutId, t.seq] })],
+);

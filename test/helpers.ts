@@ -1,0 +1,83 @@
+/** Test helpers: talk to the worker exactly as a client would, through its fetch handler. */
+import { exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+
+export const ADMIN = "test-admin-secret";
+export const BASE = "http://edgereg.test";
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Sends a request to the worker; `token: null` sends none, the default is the bootstrap admin. */
+export async function call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
+  const headers = new Headers(options.headers);
+  const token = options.token === undefined ? ADMIN : options.token;
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+  let body: BodyInit | undefined;
+  if (options.body !== undefined) {
+    if (typeof options.body === "string" || options.body instanceof Uint8Array || options.body instanceof ReadableStream) {
+      body = options.body as BodyInit;
+    } else {
+      body = JSON.stringify(options.body);
+      headers.set("Content-Type", "application/json");
+    }
+  }
+  return exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+}
+
+/** Calls and parses JSON, asserting the status so a failing test shows the server's error. */
+export async function callJson<T = any>(method: string, path: string, status: number, options: CallOptions = {}): Promise<T> {
+  const res = await call(method, path, options);
+  const text = await res.text();
+  expect(res.status, `${method} ${path} → ${res.status} ${text}`).toBe(status);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+let counter = 0;
+/** Storage is shared within a test file, so each test names its own models. */
+export const uniqueName = (prefix = "m") => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+export async function createModel(name = uniqueName(), extra: Record<string, unknown> = {}) {
+  return callJson("POST", "/v1/models", 201, { body: { name, ...extra } });
+}
+
+export async function createVersion(model: string, semver: string, extra: Record<string, unknown> = {}) {
+  return callJson("POST", `/v1/models/${model}/versions`, 201, { body: { semver, ...extra } });
+}
+
+export async function moveRef(model: string, ref: string, version: number | string, extra: Record<string, unknown> = {}) {
+  return callJson("PUT", `/v1/models/${model}/refs/${ref}`, 200, { body: { version, ...extra } });
+}
+
+/** Creates a token with the given role and scope and returns its secret. */
+export async function tokenFor(role: "reader" | "publisher" | "admin", modelGlob = "*"): Promise<string> {
+  const created = await callJson("POST", "/v1/tokens", 201, { body: { name: `${role}-${uniqueName()}`, role, model_glob: modelGlob } });
+  return created.secret;
+}
+
+/** Audit events for a model, oldest first. */
+export async function auditOf(model: string): Promise<any[]> {
+  const page = await callJson("GET", `/v1/audit?model=${encodeURIComponent(model)}&limit=200`, 200);
+  return page.items.reverse();
+}
+
+/** Row counts of every table, to prove a refused request changed nothing. */
+export async function tableCounts(): Promise<Record<string, number>> {
+  const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations'").all<{ name: string }>();
+  const counts: Record<string, number> = {};
+  for (const { name } of tables.results) {
+    const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).first<{ n: number }>();
+    counts[name] = row?.n ?? 0;
+  }
+  return counts;
+}
+
+export async function sha256Hex(bytes: Uint8Array | string): Promise<string> {
+  const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+  const digest = await crypto.subtle.digest("SHA-256", data);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
