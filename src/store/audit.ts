@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, SQL, sql } from "drizzle-orm";
 import type { Database } from "./db";
 import { auditEvents } from "./schema";
 import { z } from "zod";
@@ -31,9 +31,26 @@ export function auditInsert(m: Mutation, entry: AuditEntry) {
 /** An audit insert that only lands when the statement before it in the batch changed a row. */
 export function auditInsertIfChanged(m: Mutation, entry: AuditEntry) {
   const v = auditValues(m, entry);
-  return m.db.run(sql`INSERT INTO audit_events (at, actor, action, model, version, ref, before, after, reason, request_id)
-    SELECT ${v.at}, ${v.actor}, ${v.action}, ${v.model}, ${v.version}, ${v.ref}, ${json(v.before)}, ${json(v.after)}, ${v.reason}, ${v.requestId}
-    WHERE changes() > 0`);
+  const value = (x: unknown) => (x instanceof SQL ? x : sql`${x}`);
+  return m.db.insert(auditEvents).select(
+    m.db
+      .select({
+        // insert…select needs every column in table order; NULL lets SQLite assign the id.
+        id: sql<number>`NULL`.as("id"),
+        at: value(v.at).as("at"),
+        actor: value(v.actor).as("actor"),
+        action: value(v.action).as("action"),
+        model: value(v.model).as("model"),
+        version: value(v.version).as("version"),
+        ref: value(v.ref).as("ref"),
+        before: value(json(v.before)).as("before"),
+        after: value(json(v.after)).as("after"),
+        reason: value(v.reason).as("reason"),
+        requestId: value(v.requestId).as("request_id"),
+      })
+      .from(sql`(SELECT 1)`)
+      .where(sql`changes() > 0`),
+  );
 }
 
 function auditValues(m: Mutation, e: AuditEntry) {

@@ -1,0 +1,13 @@
+// Types for `cloudflare:workers` inside tests: the worker's bindings and its default export.
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import("../src/index");
+  }
+  interface Env {
+    DB: D1Database;
+    ARTIFACTS: R2Bucket;
+    ADMIN_TOKEN?: string;
+    RESOLVE_MAX_STALENESS_MS?: string;
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+  }
+}
