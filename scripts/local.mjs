@@ -1,0 +1,82 @@
+// The embedded local registry: the bundle `wrangler deploy` would upload, served by Miniflare directly with
+// persistent local D1 and R2. Shared by `npm start`, the benchmarks and the CLI's end-to-end tests.
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const root = resolve(import.meta.dirname, "..");
+const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+
+function wrangler(args, { quiet = false } = {}) {
+  const result = spawnSync(process.execPath, [join(root, "node_modules/wrangler/bin/wrangler.js"), ...args], {
+    cwd: root,
+    env: wranglerEnv,
+    input: "y\n",
+    encoding: "utf8",
+    stdio: ["pipe", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"],
+  });
+  if (result.status !== 0) {
+    throw new Error(`wrangler ${args.join(" ")} failed (${result.status})\n${result.stdout ?? ""}${result.stderr ?? ""}`);
+  }
+  return result;
+}
+
+/** Returns the ADMIN_TOKEN from .dev.vars, creating one when missing. */
+export function ensureAdminToken(path = join(root, ".dev.vars")) {
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const found = /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?/m.exec(text);
+  if (found) return { token: found[1], created: false };
+  const token = `er_dev_${randomBytes(24).toString("base64url")}`;
+  writeFileSync(path, `${text}${text && !text.endsWith("\n") ? "\n" : ""}ADMIN_TOKEN="${token}"\n`, { mode: 0o600 });
+  return { token, created: true };
+}
+
+/** Applies pending migrations to the local D1 under `persistTo` (wrangler's own bookkeeping, so `wrangler dev` agrees). */
+export function applyMigrations(persistTo, options = {}) {
+  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], options);
+}
+
+/** Builds exactly what `wrangler deploy` would upload. */
+export function bundle(outdir, options = {}) {
+  wrangler(["deploy", "--dry-run", "--outdir", outdir], options);
+  return join(outdir, "index.js");
+}
+
+/**
+ * Starts the registry on Miniflare with the bindings declared in wrangler.toml.
+ * `persistTo` is a wrangler-style state directory (the default is wrangler's own `.wrangler/state`).
+ */
+export async function startLocalRegistry({
+  port = 8787,
+  host = "127.0.0.1",
+  persistTo = join(root, ".wrangler/state"),
+  adminToken,
+  vars = {},
+  quiet = false,
+} = {}) {
+  mkdirSync(persistTo, { recursive: true });
+  applyMigrations(persistTo, { quiet });
+  const scriptPath = bundle(join(root, ".wrangler/dist"), { quiet: true });
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
+  const v3 = join(persistTo, "v3");
+  const mf = new Miniflare({
+    ...workerOptions,
+    name: "edgereg",
+    modules: true,
+    scriptPath,
+    modulesRoot: join(root, ".wrangler/dist"),
+    bindings: { ...workerOptions.bindings, ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...vars },
+    host,
+    port,
+    d1Persist: join(v3, "d1"),
+    r2Persist: join(v3, "r2"),
+    cachePersist: join(v3, "cache"),
+    cf: false,
+    log: new Log(quiet ? LogLevel.ERROR : LogLevel.INFO),
+  });
+  const url = await mf.ready;
+  return { url: url.origin, mf, dispose: () => mf.dispose() };
+}
