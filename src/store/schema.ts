@@ -4,7 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { RefAction } from "../domain/refs";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const models = sqliteTable("models", {
   id: text("id").primaryKey(),
@@ -232,4 +232,85 @@ export const rolloutEvents = sqliteTable(
     at: text("at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.rolloutId, t.seq] })],
+);
+
+/** A model's promotion and monitoring policy (DESIGN §4 "policy"); absent row = the default policy. */
+export const policies = sqliteTable("policies", {
+  modelId: text("model_id").primaryKey().references(() => models.id),
+  policy: text("policy", { mode: "json" }).notNull(),
+  updatedAt: text("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/**
+ * Live metrics per version, metric and one-minute window, kept as aggregates (raw events are not kept). Batches add
+ * to a window with an upsert, so concurrent reporters never lose a count.
+ */
+export const observations = sqliteTable(
+  "observations",
+  {
+    versionId: text("version_id").notNull().references(() => versions.id),
+    metric: text("metric").notNull(),
+    windowStart: text("window_start").notNull(),
+    count: integer("count").notNull(),
+    sum: real("sum").notNull(),
+    sumSquares: real("sum_squares").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.metric, t.windowStart] })],
+);
+
+export const driftReports = sqliteTable(
+  "drift_reports",
+  {
+    id: text("id").primaryKey(),
+    modelId: text("model_id").notNull().references(() => models.id),
+    versionId: text("version_id").notNull().references(() => versions.id),
+    at: text("at").notNull(),
+    actor: text("actor").notNull(),
+    datasetDrift: integer("dataset_drift", { mode: "boolean" }).notNull(),
+    driftShare: real("drift_share").notNull(),
+    currentRows: integer("current_rows").notNull(),
+    features: text("features", { mode: "json" }).notNull(),
+  },
+  (t) => [index("drift_reports_by_model").on(t.modelId, t.at, t.id)],
+);
+
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    url: text("url").notNull(),
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    modelGlob: text("model_glob").notNull().default("*"),
+    /** The HMAC key for deliveries: shown once, kept because every delivery is signed with it. */
+    secret: text("secret").notNull(),
+    description: text("description").notNull().default(""),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    deletedAt: text("deleted_at"),
+  },
+  (t) => [index("webhooks_by_created").on(t.createdAt)],
+);
+
+/** One event sent to one webhook: the exact signed body, its retry state and every attempt. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id),
+    eventId: text("event_id").notNull(),
+    event: text("event").notNull(),
+    model: text("model"),
+    body: text("body").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attempts: text("attempts", { mode: "json" }).notNull().default(sql`'[]'`),
+    /** When the next attempt is due; a sender claims a delivery by pushing this forward. Null once settled. */
+    nextAttemptAt: text("next_attempt_at"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("webhook_deliveries_by_webhook").on(t.webhookId, t.createdAt, t.id),
+    index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
+  ],
 );
