@@ -7,12 +7,17 @@ import { systemClock, type Clock } from "./domain/clock";
 import { DomainError } from "./domain/errors";
 import type { AppEnv } from "./env";
 import { audit } from "./http/audit";
+import { drift } from "./http/drift";
 import { errorBody, errorResponse } from "./http/errors";
 import { health } from "./http/health";
 import { models } from "./http/models";
+import { observations } from "./http/observations";
+import { policy } from "./http/policy";
 import { refs } from "./http/refs";
+import { stage } from "./http/stage";
 import { tokens } from "./http/tokens";
 import { versions } from "./http/versions";
+import { webhooks } from "./http/webhooks";
 import { database, type Database } from "./store/db";
 
 /** JSON bodies above this are refused with 413 before they are read; artifact bytes have their own routes. */
@@ -49,7 +54,7 @@ export function createApp(options: AppOptions = {}) {
   });
   app.use(credentials());
 
-  for (const routes of [health, models, versions, refs, tokens, audit]) app.route("/", routes);
+  for (const routes of [health, models, versions, refs, tokens, audit, policy, stage, observations, drift, webhooks]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
   app.doc31("/openapi.json", {

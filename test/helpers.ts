@@ -1,7 +1,10 @@
 /** Test helpers: talk to the worker exactly as a client would, through its fetch handler. */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { createApp } from "../src/app";
+import { runScheduled } from "../src/jobs/scheduled";
 
 export const ADMIN = "test-admin-secret";
 export const BASE = "http://edgereg.test";
@@ -80,4 +83,37 @@ export async function sha256Hex(bytes: Uint8Array | string): Promise<string> {
   const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
   const digest = await crypto.subtle.digest("SHA-256", data);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The registry with a clock the test moves (observation windows, retries) instead of sleeping. Each request's
+ * waitUntil work (webhook deliveries) has finished when `call` returns.
+ */
+export function clockedRegistry(startMs = Date.now()) {
+  const clock = { ms: startMs, now: () => clock.ms };
+  const app = createApp({ clock });
+  const clockedCall = async (method: string, path: string, options: CallOptions = {}): Promise<Response> => {
+    const headers = new Headers(options.headers);
+    const token = options.token === undefined ? ADMIN : options.token;
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    if (options.body !== undefined) headers.set("Content-Type", "application/json");
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const ctx = createExecutionContext();
+    const res = await app.fetch(new Request(`${BASE}${path}`, { method, headers, body }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
+  return {
+    clock,
+    advance: (seconds: number) => void (clock.ms += seconds * 1000),
+    call: clockedCall,
+    async callJson<T = any>(method: string, path: string, status: number, options: CallOptions = {}): Promise<T> {
+      const res = await clockedCall(method, path, options);
+      const text = await res.text();
+      expect(res.status, `${method} ${path} → ${res.status} ${text}`).toBe(status);
+      return (text ? JSON.parse(text) : null) as T;
+    },
+    /** What the cron trigger does, at the registry's time. */
+    cron: () => runScheduled(env, clock),
+  };
 }

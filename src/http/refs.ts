@@ -3,6 +3,8 @@ import { requireRole } from "../auth/middleware";
 import { badRequest, conflict, notFound } from "../domain/errors";
 import { classifyRefName, type RefName } from "../domain/names";
 import { parseVersionKey } from "../domain/versions";
+import { gateRefMove } from "../pipeline/gates";
+import { notify, refChangedEvents } from "../pipeline/notify";
 import type { Database } from "../store/db";
 import { requireModel, type ModelRow } from "../store/models";
 import { deleteRef, listRefHistory, listRefs, moveRef, rollbackRef } from "../store/refs";
@@ -47,6 +49,8 @@ refs.openapi(
     summary: "Move a stage ref or an alias to a version",
     description:
       "The admin's manual lever. Only READY versions can be targeted; an archived one only with force and a reason. " +
+      "When the model's policy sets require_pipeline, a stage ref moves only through the promotion gate (422 listing the " +
+      "checks; force with a reason overrides, audited). " +
       "With expected_version, the move is a compare-and-set: 412 when the ref no longer points there.",
     middleware: [requireRole("admin")],
     request: { params: RefParams, ...jsonBody(RefMoveBody) },
@@ -58,6 +62,7 @@ refs.openapi(
       404: errors[404],
       409: errors[409],
       412: errors[412],
+      422: errors[422],
     },
   }),
   async (c) => {
@@ -74,14 +79,14 @@ refs.openapi(
       throw conflict(`version ${target.number} is archived; pass force: true with a reason to target it`, { field: "force" });
     }
     const expected = await expectedNumber(m.db, model, body.expected_version);
-    return c.json(
-      await moveRef(m, model, ref.name, target, {
-        reason: body.reason ?? "",
-        expected,
-        evidence: target.archived ? { forced: true, archived_target: true } : undefined,
-      }),
-      200,
-    );
+    const gate = await gateRefMove(m.db, model, ref.name, target, body);
+    const move = await moveRef(m, model, ref.name, target, {
+      reason: body.reason ?? "",
+      expected,
+      evidence: { ...gate, ...(target.archived ? { forced: true, archived_target: true } : {}) },
+    });
+    notify(c, ...refChangedEvents(model.name, "move", move, body.reason ?? ""));
+    return c.json(move, 200);
   },
 );
 
@@ -149,7 +154,9 @@ refs.openapi(
     const m = await mutationOf(c);
     const model = await requireModel(m.db, params.name);
     const expected = await expectedNumber(m.db, model, query.expected_version);
-    return c.json(await deleteRef(m, model, ref.name, { reason: query.reason ?? "", expected }), 200);
+    const removed = await deleteRef(m, model, ref.name, { reason: query.reason ?? "", expected });
+    notify(c, ...refChangedEvents(model.name, "delete", removed, query.reason ?? ""));
+    return c.json(removed, 200);
   },
 );
 
@@ -173,7 +180,9 @@ refs.openapi(
     const m = await mutationOf(c);
     const model = await requireModel(m.db, params.name);
     const expected = await expectedNumber(m.db, model, body.expected_version);
-    return c.json(await rollbackRef(m, model, ref.name, { reason: body.reason ?? "", expected }), 200);
+    const rolledBack = await rollbackRef(m, model, ref.name, { reason: body.reason ?? "", expected });
+    notify(c, ...refChangedEvents(model.name, "rollback", rolledBack, body.reason ?? ""));
+    return c.json(rolledBack, 200);
   },
 );
 

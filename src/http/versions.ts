@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import { parseVersionKey } from "../domain/versions";
+import { notify, versionCreatedEvents } from "../pipeline/notify";
+import { assertSemverRule } from "../pipeline/semver";
 import { requireModel } from "../store/models";
 import { createVersion, getVersionView, listVersions, updateVersion } from "../store/versions";
 import { ModelNameParam, PageQuery, VersionParam, baseUrl, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
@@ -17,7 +19,9 @@ versions.openapi(
     path: "/v1/models/{name}/versions",
     tags: ["versions"],
     summary: "Create a version",
-    description: "Numbers are assigned 1, 2, 3… per model. A version without declared artifacts is READY at once.",
+    description:
+      "Numbers are assigned 1, 2, 3… per model. A version without declared artifacts is READY at once. The semver must " +
+      "carry the signature's change since the highest version below it (422 naming the changes; see POST …/versions/plan).",
     middleware: [requireRole("publisher")],
     request: { params: NameParams, ...jsonBody(VersionCreate) },
     responses: {
@@ -33,7 +37,10 @@ versions.openapi(
   async (c) => {
     const m = await mutationOf(c);
     const model = await requireModel(m.db, c.req.valid("param").name);
-    return c.json(await createVersion(m, model, c.req.valid("json"), baseUrl(c)), 201);
+    await assertSemverRule(m.db, model, c.req.valid("json"));
+    const created = await createVersion(m, model, c.req.valid("json"), baseUrl(c));
+    notify(c, ...versionCreatedEvents(created));
+    return c.json(created, 201);
   },
 );
 

@@ -1,0 +1,144 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireRole } from "../auth/middleware";
+import { autoRollbackEvents, checkAutoRollback } from "../pipeline/auto-rollback";
+import { notify } from "../pipeline/notify";
+import { recordObservations } from "../pipeline/observations";
+import { requireModel } from "../store/models";
+import { listObservations } from "../store/observations";
+import { ModelNameParam, PageQuery, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { refNameOf } from "./refs";
+import { Metrics, VersionRef } from "./schemas";
+
+export const observations = router();
+
+/** A batch stays small enough to aggregate in one request; busy clients send several. */
+export const MAX_REPORTS = 1000;
+const MAX_METRICS_PER_REPORT = 32;
+const MAX_COUNT = 1_000_000;
+
+const ObservationReport = z
+  .strictObject({
+    version: VersionRef.optional(),
+    ref: z.string().min(1).max(64).optional().openapi({ description: "Production, Staging or an alias; give arm when a rollout is active" }),
+    arm: z.enum(["stable", "candidate"]).optional().openapi({ description: "Which arm of the ref's rollout answered (X-Rollout-Arm)" }),
+    metrics: Metrics.refine((m) => {
+      const n = Object.keys(m).length;
+      return n >= 1 && n <= MAX_METRICS_PER_REPORT;
+    }, `a report carries 1 to ${MAX_METRICS_PER_REPORT} metrics`),
+    count: z.number().int().min(1).max(MAX_COUNT).optional().openapi({
+      description: "How many identical observations the values stand for (default 1), e.g. 37 requests that were all correct",
+    }),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.version === undefined) === (r.ref === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["version"], message: "give version or ref, not both" });
+    }
+    if (r.arm !== undefined && r.ref === undefined) ctx.addIssue({ code: "custom", path: ["arm"], message: "arm needs ref" });
+  });
+
+const RuleOutcome = z
+  .object({
+    ref: z.string(),
+    rollout_id: z.string().nullable(),
+    version: z.number(),
+    baseline_version: z.number().nullable(),
+    tripped: z.boolean(),
+    reason: z.string(),
+    evidence: z.record(z.string(), z.unknown()),
+  })
+  .openapi("AutoRollbackOutcome");
+
+const BatchAnswer = z
+  .object({
+    accepted: z.number(),
+    window_start: z.string(),
+    versions: z.array(z.number()),
+    auto_rollback: z.array(RuleOutcome).openapi({ description: "What each auto-rollback rule saw after this batch; tripped ones rolled back" }),
+  })
+  .openapi("ObservationBatchResult");
+
+observations.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/models/{name}/observations",
+    tags: ["pipeline"],
+    summary: "Report live metrics from serving (aggregated per version, metric and minute)",
+    description:
+      `Up to ${MAX_REPORTS} reports per batch. Each names the version that answered, or the ref and the arm of its rollout. ` +
+      "The batch lands in the current one-minute window; afterwards the model's auto-rollback rules are judged.",
+    middleware: [requireRole("reader")],
+    request: {
+      params: z.object({ name: ModelNameParam }),
+      ...jsonBody(
+        z
+          .strictObject({ observations: z.array(ObservationReport).min(1).max(MAX_REPORTS) })
+          .openapi("ObservationBatch", {
+            example: {
+              observations: [
+                { ref: "Production", arm: "candidate", metrics: { correct: 1 }, count: 37 },
+                { ref: "Production", arm: "candidate", metrics: { correct: 0 }, count: 3 },
+                { version: 7, metrics: { latency_ms: 41.5 } },
+              ],
+            },
+          }),
+      ),
+    },
+    responses: {
+      200: json(BatchAnswer, "Recorded"),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+      413: errors[413],
+    },
+  }),
+  async (c) => {
+    const reports = c.req.valid("json").observations.map((r) => ({ ...r, ref: r.ref === undefined ? undefined : refNameOf(r.ref).name }));
+    const m = await mutationOf(c);
+    const model = await requireModel(m.db, c.req.valid("param").name);
+    const recorded = await recordObservations(m.db, model, reports, Date.parse(m.now));
+    const outcomes = await checkAutoRollback(m, model, "observations");
+    notify(c, ...autoRollbackEvents(model, outcomes));
+    return c.json({ ...recorded, auto_rollback: outcomes }, 200);
+  },
+);
+
+const ObservationWindow = z
+  .object({
+    version: z.number(),
+    metric: z.string(),
+    window_start: z.string(),
+    count: z.number(),
+    sum: z.number(),
+    sum_squares: z.number(),
+    mean: z.number(),
+  })
+  .openapi("ObservationWindow");
+
+observations.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/models/{name}/observations",
+    tags: ["pipeline"],
+    summary: "The observed series: one row per version, metric and minute, oldest first",
+    middleware: [requireRole("reader")],
+    request: {
+      params: z.object({ name: ModelNameParam }),
+      query: z.object({
+        ...PageQuery,
+        version: z.coerce.number().int().positive().optional(),
+        metric: z.string().min(1).max(250).optional(),
+        since: z.iso.datetime().optional(),
+        until: z.iso.datetime().optional(),
+      }),
+    },
+    responses: { 200: json(paged(ObservationWindow), "A page of windows"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+  }),
+  async (c) => {
+    const { limit, cursor, ...filter } = c.req.valid("query");
+    const model = await requireModel(c.var.db, c.req.valid("param").name);
+    const iso = (s?: string) => (s === undefined ? undefined : new Date(s).toISOString());
+    return c.json(await listObservations(c.var.db, model, { ...filter, since: iso(filter.since), until: iso(filter.until) }, { limit, cursor }), 200);
+  },
+);

@@ -1,0 +1,137 @@
+/**
+ * Webhook events: routes and jobs report what changed after their batch committed; matching webhooks get a
+ * delivery row (the exact body to sign), the first attempt runs after the response (waitUntil), and failed
+ * attempts are retried by the cron trigger with backoff until MAX_ATTEMPTS. Every attempt is in the delivery log.
+ */
+import type { Context } from "hono";
+import { isoAt, type Clock } from "../domain/clock";
+import {
+  deliveryBody,
+  isDelivered,
+  nextAttemptAt,
+  SIGNATURE_HEADER,
+  signatureOf,
+  subscribes,
+  type RegistryEvent,
+} from "../domain/webhooks";
+import type { AppEnv } from "../env";
+import type { Database } from "../store/db";
+import { claimDelivery, dueDeliveries, insertDeliveries, recordAttempt, webhooksFor, type DeliveryRow } from "../store/webhooks";
+
+/** A receiver gets this long to answer; the lease keeps a concurrent sender off the delivery meanwhile. */
+const TIMEOUT_MS = 10_000;
+const LEASE_MS = 60_000;
+const ERROR_CHARS = 500;
+
+export interface Emitter {
+  db: Database;
+  clock: Clock;
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** The one call a route makes after its change committed: deliveries go out after the response. */
+export function notify(c: Context<AppEnv>, ...events: RegistryEvent[]): void {
+  emitLater({ db: c.var.db, clock: c.var.clock, waitUntil: (p) => c.executionCtx.waitUntil(p) }, events);
+}
+
+export function emitLater(emitter: Emitter, events: RegistryEvent[]): void {
+  if (events.length === 0) return;
+  emitter.waitUntil(
+    emit(emitter.db, emitter.clock, events).catch((error) => console.error("webhook delivery failed to start", error)),
+  );
+}
+
+/** Records a delivery per subscribed webhook and event, then makes each first attempt. */
+export async function emit(db: Database, clock: Clock, events: RegistryEvent[]): Promise<void> {
+  const now = isoAt(clock.now());
+  const rows: DeliveryRow[] = [];
+  for (const event of events) {
+    const hooks = (await webhooksFor(db, event.model)).filter((h) => subscribes(h.events, event.type));
+    if (hooks.length === 0) continue;
+    const eventId = crypto.randomUUID();
+    const body = deliveryBody(eventId, now, event);
+    for (const hook of hooks) {
+      rows.push({
+        id: crypto.randomUUID(),
+        webhookId: hook.id,
+        eventId,
+        event: event.type,
+        model: event.model,
+        body,
+        status: "pending",
+        attempts: [],
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+  }
+  await insertDeliveries(db, rows);
+  await Promise.all(rows.map((r) => attemptDelivery(db, clock, r.id)));
+}
+
+/** Retries whatever is due (the cron trigger calls this). */
+export async function retryDueDeliveries(db: Database, clock: Clock, limit = 100): Promise<number> {
+  const due = await dueDeliveries(db, isoAt(clock.now()), limit);
+  await Promise.all(due.map((id) => attemptDelivery(db, clock, id)));
+  return due.length;
+}
+
+/** One signed POST; 2xx settles it, anything else schedules the next attempt or, after the last, fails it. */
+export async function attemptDelivery(db: Database, clock: Clock, id: string): Promise<void> {
+  const started = clock.now();
+  const delivery = await claimDelivery(db, id, isoAt(started), isoAt(started + LEASE_MS));
+  if (!delivery) return;
+  let status: number | null = null;
+  let error: string | null = null;
+  try {
+    const response = await fetch(delivery.url, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "User-Agent": "edgereg-webhooks",
+        "X-Edgereg-Event": delivery.event,
+        "X-Edgereg-Delivery": delivery.id,
+        [SIGNATURE_HEADER]: await signatureOf(delivery.secret, delivery.body),
+      },
+      body: delivery.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    status = response.status;
+    await response.body?.cancel();
+    if (!isDelivered(status)) error = `the receiver answered ${status}`;
+  } catch (e) {
+    error = (e instanceof Error ? e.message : String(e)).slice(0, ERROR_CHARS);
+  }
+  const attempts = [...delivery.attempts, { at: isoAt(started), status, error }];
+  const now = clock.now();
+  const next = nextAttemptAt(attempts.length, now);
+  const outcome = isDelivered(status)
+    ? { status: "delivered" as const }
+    : next === null
+      ? { status: "failed" as const }
+      : { status: "pending" as const, nextAttemptAt: isoAt(next) };
+  await recordAttempt(db, id, attempts, outcome, isoAt(now));
+}
+
+/** A new version is created, and READY at once when it declares no artifacts. */
+export function versionCreatedEvents(version: { model: string; number: number; semver: string; status: string }): RegistryEvent[] {
+  const data = { version: version.number, semver: version.semver, status: version.status };
+  const created: RegistryEvent = { type: "version.created", model: version.model, data };
+  return version.status === "READY" ? [created, { type: "version.ready", model: version.model, data }] : [created];
+}
+
+/** A ref moved by hand (PUT, DELETE or rollback); a rollback that ended a rollout reports the rollout instead. */
+export function refChangedEvents(
+  model: string,
+  action: "move" | "delete" | "rollback",
+  change: { ref: string; version: number | null; previous_version: number | null; generation: number; rollout_id?: string },
+  reason: string,
+): RegistryEvent[] {
+  if (change.rollout_id) {
+    return [{ type: "rollout.aborted", model, data: { ref: change.ref, rollout_id: change.rollout_id, status: "rolled_back", reason } }];
+  }
+  if (change.version === change.previous_version) return [];
+  return [{ type: "ref.moved", model, data: { ...change, action, reason } }];
+}
