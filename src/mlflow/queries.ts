@@ -338,13 +338,12 @@ export async function hasVersionTag(db: Database, version: VersionRow, key: stri
   );
 }
 
-export async function unarchivedVersionNumbers(db: Database, model: ModelRow): Promise<number[]> {
-  const rows = await db
-    .select({ number: versions.number })
+export async function unarchivedVersions(db: Database, model: ModelRow): Promise<VersionRow[]> {
+  return db
+    .select()
     .from(versions)
     .where(and(eq(versions.modelId, model.id), eq(versions.archived, false)))
     .orderBy(asc(versions.number));
-  return rows.map((r) => r.number);
 }
 
 /** The version an alias points to, or null when the alias is not set. */
