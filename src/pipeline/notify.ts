@@ -67,7 +67,14 @@ export async function emit(db: Database, clock: Clock, events: RegistryEvent[]):
     }
   }
   await insertDeliveries(db, rows);
-  await Promise.all(rows.map((r) => attemptDelivery(db, clock, r.id)));
+  // One webhook receives its events in the order they happened; different webhooks are served side by side.
+  const byWebhook = new Map<string, DeliveryRow[]>();
+  for (const r of rows) byWebhook.set(r.webhookId, [...(byWebhook.get(r.webhookId) ?? []), r]);
+  await Promise.all(
+    [...byWebhook.values()].map(async (queue) => {
+      for (const r of queue) await attemptDelivery(db, clock, r.id);
+    }),
+  );
 }
 
 /** Retries whatever is due (the cron trigger calls this). */
