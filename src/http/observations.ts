@@ -142,3 +142,23 @@ observations.openapi(
     return c.json(await listObservations(c.var.db, model, { ...filter, since: iso(filter.since), until: iso(filter.until) }, { limit, cursor }), 200);
   },
 );
+
+const ArmStats = z.object({ version: z.number(), count: z.number(), mean: z.number().nullable(), variance: z.number().nullable() });
+
+/** The A/B part of a rollout's answer (GET …/rollouts/:ref), computed from observations. */
+export const ABComparison = z
+  .object({
+    metric: z.string(),
+    direction: z.enum(["higher", "lower"]),
+    since: z.string(),
+    until: z.string().nullable(),
+    stable: ArmStats,
+    candidate: ArmStats,
+    welch: z
+      .object({ difference: z.number(), ci_low: z.number(), ci_high: z.number(), p_value: z.number(), t: z.number().nullable(), df: z.number() })
+      .nullable()
+      .openapi({ description: "Welch's t-test of candidate minus stable (95% interval); null until each arm has two observations" }),
+  })
+  .openapi("ABComparison", {
+    description: "Per arm count, mean and variance of the rollout's watched metric (its auto-rollback rule's, else the policy's compare metric)",
+  });

@@ -142,3 +142,13 @@ export function refChangedEvents(
   if (change.version === change.previous_version) return [];
   return [{ type: "ref.moved", model, data: { ...change, action, reason } }];
 }
+
+/** A rollout started, changed weight, was promoted or aborted. */
+export function rolloutEvent(
+  type: "rollout.started" | "rollout.changed" | "rollout.promoted" | "rollout.aborted",
+  model: string,
+  rollout: { id: string; ref: string; stable_version: number; candidate_version: number; weight: number; status: string; reason: string },
+): RegistryEvent {
+  const { id, ref, stable_version, candidate_version, weight, status, reason } = rollout;
+  return { type, model, data: { rollout_id: id, ref, stable_version, candidate_version, weight, status, reason } };
+}
