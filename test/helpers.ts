@@ -96,8 +96,9 @@ export function clockedRegistry(startMs = Date.now()) {
     const headers = new Headers(options.headers);
     const token = options.token === undefined ? ADMIN : options.token;
     if (token) headers.set("Authorization", `Bearer ${token}`);
-    if (options.body !== undefined) headers.set("Content-Type", "application/json");
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const raw = typeof options.body === "string" || options.body instanceof Uint8Array;
+    if (options.body !== undefined && !raw) headers.set("Content-Type", "application/json");
+    const body = options.body === undefined ? undefined : raw ? (options.body as BodyInit) : JSON.stringify(options.body);
     const ctx = createExecutionContext();
     const res = await app.fetch(new Request(`${BASE}${path}`, { method, headers, body }), env, ctx);
     await waitOnExecutionContext(ctx);

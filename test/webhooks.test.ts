@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { auditOf, clockedRegistry, uniqueName } from "./helpers";
+import { auditOf, clockedRegistry, sha256Hex, uniqueName } from "./helpers";
 
 type Registry = ReturnType<typeof clockedRegistry>;
 
@@ -80,6 +80,24 @@ describe("webhooks", () => {
       ["version.created", "delivered", 1, 200, null],
       ["version.ready", "delivered", 1, 200, null],
     ]);
+  });
+
+  it("announces version.ready when the upload of the last artifact verifies it", async () => {
+    const r = clockedRegistry();
+    const model = uniqueName("hooked");
+    const box = receiver();
+    await subscribe(r, { url: box.url, events: ["version.created", "version.ready"], model });
+    await r.callJson("POST", "/v1/models", 201, { body: { name: model } });
+    const bytes = "weights";
+    await r.callJson("POST", `/v1/models/${model}/versions`, 201, {
+      body: { semver: "1.0.0", artifacts: [{ path: "model.bin", size: bytes.length, sha256: await sha256Hex(bytes) }] },
+    });
+    expect((await box.received()).map((d) => d.headers["x-edgereg-event"])).toEqual(["version.created"]);
+    await r.callJson("PUT", `/v1/models/${model}/versions/1/artifacts/model.bin`, 201, { body: bytes });
+    await r.callJson("PUT", `/v1/models/${model}/versions/1/artifacts/model.bin`, 409, { body: bytes });
+    const got = await box.received();
+    expect(got.map((d) => d.headers["x-edgereg-event"])).toEqual(["version.created", "version.ready"]);
+    expect(JSON.parse(got[1]!.body).data).toEqual({ version: 1, status: "READY" });
   });
 
   it("delivers only the subscribed events of matching models", async () => {

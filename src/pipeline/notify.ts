@@ -152,3 +152,9 @@ export function rolloutEvent(
   const { id, ref, stable_version, candidate_version, weight, status, reason } = rollout;
   return { type, model, data: { rollout_id: id, ref, stable_version, candidate_version, weight, status, reason } };
 }
+
+/** The upload that verified a version's last artifact made it READY: PENDING before the request, READY after. */
+export function versionReadyEvents(model: string, before: { number: number; status: string }, statusAfter: string): RegistryEvent[] {
+  if (before.status === "READY" || statusAfter !== "READY") return [];
+  return [{ type: "version.ready", model, data: { version: before.number, status: "READY" } }];
+}
