@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { DomainError } from "./errors";
+import { enforceGate } from "./gates";
+
+const pass = { name: "floor:accuracy", passed: true, value: 0.9, threshold: 0.8, detail: "accuracy 0.9 ≥ floor 0.8" };
+const fail = { name: "staged_first", passed: false, detail: "version 2 must be in Staging before Production" };
+
+describe("enforceGate", () => {
+  it("lets passing checks through unforced", () => {
+    expect(enforceGate({ passed: true, checks: [pass] }, "Production", 2, {})).toEqual({ checks: [pass], forced: false, failed_checks: [] });
+  });
+
+  it("refuses failing checks with 422 listing every check", () => {
+    try {
+      enforceGate({ passed: false, checks: [fail, pass] }, "Production", 2, { reason: "why not" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: "UNPROCESSABLE", details: { stage: "Production", checks: [fail, pass] } });
+      expect((error as Error).message).toBe("version 2 does not pass the gate to Production: version 2 must be in Staging before Production");
+    }
+  });
+
+  it("overrides failing checks only when forced with a reason, naming them", () => {
+    expect(() => enforceGate({ passed: false, checks: [fail] }, "Production", 2, { force: true, reason: "  " })).toThrow(/reason/);
+    expect(enforceGate({ passed: false, checks: [fail, pass] }, "Production", 2, { force: true, reason: "hotfix" })).toEqual({
+      checks: [fail, pass],
+      forced: true,
+      failed_checks: ["staged_first"],
+    });
+  });
+});
