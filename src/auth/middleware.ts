@@ -1,14 +1,24 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
 import { DomainError } from "../domain/errors";
 import type { AppEnv, Credentials } from "../env";
 import { findActiveToken, principalOf, touchTokenIfStale } from "../store/tokens";
 import { BOOTSTRAP_ADMIN, canTouchModel, hasRole, isUnscoped, type Principal, type Role } from "./principal";
 import { secretsEqual, sha256Hex } from "./secrets";
 
-/** Reads the bearer credential without touching storage; the lookup happens when a route asks for a principal. */
+/** The admin UI keeps the signed-in token in this cookie (HttpOnly, Secure, SameSite=Strict). */
+export const SESSION_COOKIE = "__Host-edgereg_session";
+const UI_PATH = /^\/ui(\/|$)/;
+
+/**
+ * Reads the bearer credential without touching storage; the lookup happens when a route asks for a principal.
+ * Only UI routes read the session cookie, so the API never acts on ambient browser credentials (no CSRF there).
+ */
 export function credentials(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set("credentials", await credentialsOf(c.req.header("Authorization"), c.env.ADMIN_TOKEN));
+    const session = UI_PATH.test(c.req.path) ? getCookie(c, SESSION_COOKIE) : undefined;
+    const header = session ? `Bearer ${session}` : c.req.header("Authorization");
+    c.set("credentials", await credentialsOf(header, c.env.ADMIN_TOKEN));
     await next();
   };
 }

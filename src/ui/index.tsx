@@ -1,0 +1,313 @@
+/**
+ * The admin web UI: server-rendered pages under /ui (outside /v1 and the OpenAPI spec) that read and change the
+ * registry through the same store functions as the API, under the same roles. Pages work without JavaScript; a
+ * strict Content-Security-Policy allows only the served stylesheet and one nonce'd script (the weight slider's value).
+ */
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import { NONCE, secureHeaders } from "hono/secure-headers";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { authorize, credentialsOf, principalOfRequest } from "../auth/middleware";
+import { hasRole, type Principal } from "../auth/principal";
+import { DomainError } from "../domain/errors";
+import type { Check } from "../domain/policy";
+import { MODEL_NAME_PATTERN } from "../domain/names";
+import { parseVersionKey } from "../domain/versions";
+import type { AppEnv } from "../env";
+import { decodeArtifactPath, serveArtifact } from "../http/artifacts";
+import { statusOf } from "../http/errors";
+import { baseUrl, mutationOf } from "../http/openapi";
+import { refNameOf } from "../http/refs";
+import { gateRolloutStart } from "../pipeline/gates";
+import { findArtifactTarget, servableArtifact } from "../store/artifacts";
+import { listAudit } from "../store/audit";
+import { listReports } from "../store/drift";
+import { listModels, requireModel } from "../store/models";
+import { modelSummaries, versionAudit } from "../store/overview";
+import { rollbackRef } from "../store/refs";
+import { abortRollout, changeWeight, promoteRollout, startRollout } from "../store/rollouts";
+import { getVersionView } from "../store/versions";
+import { modelPath } from "./components";
+import { AuditQuery, CloseForm, ModelQuery, ModelsQuery, parseInput, parseWeights, RollbackForm, SignInForm, StartRolloutForm, WeightForm } from "./forms";
+import { STYLESHEET_PATH, type PageContext } from "./layout";
+import { loadModelPage } from "./loaders";
+import { AuditPage } from "./pages/audit";
+import { ErrorPage, type ErrorView } from "./pages/error";
+import { LoginPage } from "./pages/login";
+import { ModelPage } from "./pages/model";
+import { ModelsPage } from "./pages/models";
+import { VersionPage } from "./pages/version";
+import { assertCsrf, endSession, hasSession, loginCsrfToken, sessionCsrfToken, startSession } from "./session";
+import { STYLESHEET } from "./styles";
+
+export const ui = new Hono<AppEnv>();
+
+const MAX_FORM_BYTES = 64 * 1024;
+const AUDIT_PAGE = 50;
+const MODELS_PAGE = 50;
+const DRIFT_REPORTS = 10;
+
+ui.use(
+  "/ui/*",
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      scriptSrc: [NONCE],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+    xFrameOptions: "DENY",
+    referrerPolicy: "same-origin",
+  }),
+);
+// Defence in depth under the synchronizer token: a cross-site form post is refused before it is read.
+ui.use("/ui/*", csrf());
+ui.use("/ui/*", async (c, next) => {
+  if (c.req.method !== "POST") return next();
+  return bodyLimit({
+    maxSize: MAX_FORM_BYTES,
+    onError: () => {
+      throw new DomainError("PAYLOAD_TOO_LARGE", `forms are limited to ${MAX_FORM_BYTES} bytes`);
+    },
+  })(c, next);
+});
+
+ui.get(STYLESHEET_PATH, (c) => {
+  c.header("Cache-Control", "public, max-age=31536000, immutable");
+  return c.body(STYLESHEET, 200, { "Content-Type": "text/css; charset=utf-8" });
+});
+
+// ---- sign-in ----
+
+ui.get("/ui/login", async (c) => {
+  const next = safeNext(c.req.query("next"));
+  if (hasSession(c)) {
+    const signedIn = await principalOfRequest(c).catch(() => null);
+    if (signedIn) return c.redirect(next, 303);
+  }
+  return page(c, 200, <LoginPage ctx={await loginContext(c)} next={next} />);
+});
+
+ui.post("/ui/login", async (c) => {
+  const form = await c.req.parseBody();
+  await assertCsrf(c, form, "login");
+  const next = safeNext(typeof form.next === "string" ? form.next : undefined);
+  const { token } = parseInput(SignInForm, form);
+  // The same check as a bearer token on the API: the bootstrap secret, else an active token's hash.
+  c.set("credentials", await credentialsOf(`Bearer ${token}`, c.env.ADMIN_TOKEN));
+  try {
+    await principalOfRequest(c);
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.code !== "UNAUTHENTICATED") throw error;
+    return page(c, 401, <LoginPage ctx={await loginContext(c)} next={next} error="That token is unknown, revoked or expired." />);
+  }
+  startSession(c, token);
+  return c.redirect(next, 303);
+});
+
+ui.post("/ui/logout", async (c) => {
+  if (hasSession(c)) await assertCsrf(c, await c.req.parseBody(), "session");
+  endSession(c);
+  return c.redirect("/ui/login", 303);
+});
+
+// ---- pages ----
+
+ui.get("/ui", async (c) => {
+  const principal = await principalOfRequest(c);
+  authorize(principal, "reader");
+  const query = parseInput(ModelsQuery, c.req.query());
+  const models = await listModels(c.var.db, { q: query.q || undefined, glob: principal.modelGlob }, { limit: MODELS_PAGE, cursor: query.cursor });
+  const summaries = await modelSummaries(
+    c.var.db,
+    models.items.map((m) => m.name),
+  );
+  const data = { q: query.q || undefined, cursor: query.cursor, models: models.items, summaries, nextCursor: models.next_cursor };
+  return page(c, 200, <ModelsPage ctx={await pageContext(c, principal)} data={data} />);
+});
+
+ui.get("/ui/", (c) => c.redirect("/ui", 301));
+
+ui.get("/ui/models/:name", async (c) => {
+  const principal = await principalOfRequest(c);
+  const name = modelNameOf(c.req.param("name"));
+  authorize(principal, "reader", name);
+  const model = await requireModel(c.var.db, name);
+  const data = await loadModelPage(c.var.db, model, principal, parseInput(ModelQuery, c.req.query()), baseUrl(c));
+  return page(c, 200, <ModelPage ctx={await pageContext(c, principal)} data={data} />);
+});
+
+ui.get("/ui/models/:name/versions/:v", async (c) => {
+  const principal = await principalOfRequest(c);
+  const name = modelNameOf(c.req.param("name"));
+  authorize(principal, "reader", name);
+  const model = await requireModel(c.var.db, name);
+  const version = await getVersionView(c.var.db, model, parseVersionKey(c.req.param("v")), baseUrl(c));
+  // The audit log needs the admin role, in the UI as in the API.
+  const [drift, audit] = await Promise.all([
+    listReports(c.var.db, model, { version: version.number }, { limit: DRIFT_REPORTS }),
+    hasRole(principal, "admin") ? versionAudit(c.var.db, name, version.number, AUDIT_PAGE) : null,
+  ]);
+  return page(c, 200, <VersionPage ctx={await pageContext(c, principal)} data={{ version, drift: drift.items, audit }} />);
+});
+
+/** Downloads through the session cookie; always as an attachment, so an artifact never renders in the UI's origin. */
+ui.get("/ui/models/:name/versions/:v/artifacts/*", async (c) => {
+  const principal = await principalOfRequest(c);
+  const name = modelNameOf(c.req.param("name"));
+  authorize(principal, "reader", name);
+  const key = parseVersionKey(c.req.param("v"));
+  const segments = new URL(c.req.url).pathname.split("/").slice(7);
+  const path = decodeArtifactPath(segments);
+  const artifact = servableArtifact(await findArtifactTarget(c.var.db, name, key, path));
+  const response = await serveArtifact(c, artifact, { cacheControl: "private, no-store" });
+  const filename = path.split("/").pop()!.replace(/[^\w.-]/g, "_");
+  response.headers.set("Content-Disposition", `attachment; filename="${filename}"`);
+  return response;
+});
+
+ui.get("/ui/audit", async (c) => {
+  const principal = await principalOfRequest(c);
+  authorize(principal, "admin");
+  const { cursor, ...filter } = parseInput(AuditQuery, c.req.query());
+  const events = await listAudit(
+    c.var.db,
+    {
+      model: filter.model,
+      actor: filter.actor || undefined,
+      action: filter.action || undefined,
+      since: filter.since && `${filter.since}T00:00:00.000Z`,
+      until: filter.until && `${filter.until}T23:59:59.999Z`,
+      modelGlob: principal.modelGlob,
+    },
+    { limit: AUDIT_PAGE, cursor },
+  );
+  return page(c, 200, <AuditPage ctx={await pageContext(c, principal)} filter={filter} cursor={cursor} events={events.items} next={events.next_cursor} />);
+});
+
+// ---- actions: admin, CSRF-checked, each answered by a redirect to the model page (post/redirect/get) ----
+
+ui.post("/ui/models/:name/refs/:ref/rollback", async (c) => {
+  const { m, model, form } = await adminAction(c);
+  const ref = refNameOf(c.req.param("ref")).name;
+  const { reason } = parseInput(RollbackForm, form);
+  await rollbackRef(m, model, ref, { reason });
+  return done(c, model.name, "rollback", ref);
+});
+
+ui.post("/ui/models/:name/rollouts", async (c) => {
+  const { m, model, form } = await adminAction(c);
+  const input = parseInput(StartRolloutForm, form);
+  const ref = refNameOf(input.ref).name;
+  const weights = parseWeights(input.weights);
+  const candidate = parseVersionKey(input.candidate);
+  // The same door as PUT …/rollouts/Production: the candidate passes the promotion gate, or an admin forces it.
+  await gateRolloutStart(m.db, model, ref, candidate, { force: input.force === "on", reason: input.reason });
+  await startRollout(m, model, ref, { candidate, ...weights, reason: input.reason });
+  return done(c, model.name, "start", ref);
+});
+
+ui.post("/ui/models/:name/rollouts/:ref/weight", async (c) => {
+  const { m, model, form } = await adminAction(c);
+  const ref = refNameOf(c.req.param("ref")).name;
+  const input = parseInput(WeightForm, form);
+  const change = input.weight === undefined ? { step: "next" as const } : { weightBp: Math.round(input.weight * 100) };
+  await changeWeight(m, model, ref, change, input.reason);
+  return done(c, model.name, "weight", ref);
+});
+
+ui.post("/ui/models/:name/rollouts/:ref/promote", async (c) => {
+  const { m, model, form } = await adminAction(c);
+  const ref = refNameOf(c.req.param("ref")).name;
+  await promoteRollout(m, model, ref, parseInput(CloseForm, form).reason);
+  return done(c, model.name, "promote", ref);
+});
+
+ui.post("/ui/models/:name/rollouts/:ref/abort", async (c) => {
+  const { m, model, form } = await adminAction(c);
+  const ref = refNameOf(c.req.param("ref")).name;
+  await abortRollout(m, model, ref, parseInput(CloseForm, form).reason);
+  return done(c, model.name, "abort", ref);
+});
+
+ui.all("/ui/*", () => {
+  throw new DomainError("NOT_FOUND", "there is no such page");
+});
+
+ui.onError(async (error, c) => {
+  if (error instanceof DomainError && error.code === "UNAUTHENTICATED") {
+    if (hasSession(c)) endSession(c);
+    const next = c.req.method === "GET" ? `?next=${encodeURIComponent(c.req.path + new URL(c.req.url).search)}` : "";
+    return c.redirect(`/ui/login${next}`, 303);
+  }
+  const view = errorView(error, c.get("requestId"));
+  if (view.status === 500) console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(error), stack: (error as Error)?.stack }));
+  const principal = c.get("principal") ?? null;
+  const ctx = principal ? await pageContext(c, principal) : await loginContext(c);
+  return page(c, view.status, <ErrorPage ctx={ctx} error={view} back={backOf(c)} />);
+});
+
+// ---- helpers ----
+
+/** Who may act, the CSRF check, and the model acted on: the prelude every action shares. */
+async function adminAction(c: Context<AppEnv>) {
+  const m = await mutationOf(c);
+  const form = await c.req.parseBody();
+  await assertCsrf(c, form, "session");
+  const name = modelNameOf(c.req.param("name")!);
+  authorize(await principalOfRequest(c), "admin", name);
+  return { m, model: await requireModel(m.db, name), form };
+}
+
+function done(c: Context<AppEnv>, model: string, action: string, ref: string) {
+  return c.redirect(`${modelPath(model)}?done=${action}&ref=${encodeURIComponent(ref)}`, 303);
+}
+
+function modelNameOf(raw: string): string {
+  if (!MODEL_NAME_PATTERN.test(raw)) throw new DomainError("NOT_FOUND", `'${raw}' is not a model name`);
+  return raw;
+}
+
+async function pageContext(c: Context<AppEnv>, principal: Principal): Promise<PageContext> {
+  return { principal, csrf: await sessionCsrfToken(c), nonce: c.get("secureHeadersNonce") ?? "", nowMs: c.var.clock.now() };
+}
+
+async function loginContext(c: Context<AppEnv>): Promise<PageContext> {
+  return { principal: null, csrf: await loginCsrfToken(c), nonce: c.get("secureHeadersNonce") ?? "", nowMs: c.var.clock.now() };
+}
+
+/** Pages carry the session's CSRF token and private data: never stored by a cache. */
+function page(c: Context<AppEnv>, status: ContentfulStatusCode, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
+  c.header("Cache-Control", "no-store");
+  return c.html(body, status);
+}
+
+/** Only UI pages are valid destinations after sign-in: no open redirect. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/ui(\/[^\\]*|\?[^\\]*)?$/.test(next) && !next.startsWith("/ui/login") && !next.startsWith("//") ? next : "/ui";
+}
+
+/** After a failed action or version page, the model page; otherwise the models list. */
+function backOf(c: Context<AppEnv>): string {
+  const name = c.req.param("name");
+  const fromModel = c.req.method === "POST" || c.req.param("v") !== undefined;
+  return name && fromModel && MODEL_NAME_PATTERN.test(name) ? modelPath(name) : "/ui";
+}
+
+function errorView(error: unknown, requestId: string): ErrorView {
+  if (error instanceof DomainError) {
+    const details = error.details as { issues?: { path: string; message: string }[]; checks?: Check[] } | undefined;
+    return { status: statusOf(error.code), code: error.code, message: error.message, issues: details?.issues, checks: details?.checks };
+  }
+  if (error instanceof HTTPException) {
+    const message = error.status === 403 ? "this form was not sent from an edgereg page" : error.message || "refused";
+    return { status: error.status as ContentfulStatusCode, code: error.status === 403 ? "FORBIDDEN" : "BAD_REQUEST", message };
+  }
+  return { status: 500, code: "INTERNAL", message: "internal error; the request id identifies it in the logs", requestId };
+}

@@ -1,0 +1,130 @@
+/** Every model at a glance: what serves Production and Staging, aliases, a running rollout, the last change. */
+import type { ModelView } from "../../store/models";
+import type { ModelSummary, RefSummary } from "../../store/overview";
+import { Pager, RefBadge, Time, VersionLink, modelPath } from "../components";
+import { formatPercent } from "../format";
+import { Layout, type PageContext } from "../layout";
+
+export interface ModelsPageData {
+  q?: string;
+  cursor?: string;
+  models: ModelView[];
+  summaries: Map<string, ModelSummary>;
+  nextCursor: string | null;
+}
+
+const ACTION_WORDS: Record<string, string> = {
+  move: "moved",
+  promote: "promoted",
+  delete: "removed",
+  rollback: "rolled back",
+  auto_rollback: "auto-rolled back",
+  rollout_start: "rollout started",
+};
+
+export function ModelsPage(props: { ctx: PageContext; data: ModelsPageData }) {
+  const { ctx, data } = props;
+  return (
+    <Layout title="Models" ctx={ctx} section="models">
+      <div class="page-head">
+        <div>
+          <h1>Models</h1>
+          <p class="muted">Which version serves each model now, and what is on its way.</p>
+        </div>
+        <form method="get" action="/ui" class="search" role="search">
+          <input type="search" name="q" value={data.q ?? ""} placeholder="Search models by name" aria-label="Search models by name" />
+          <button type="submit" class="secondary">
+            Search
+          </button>
+        </form>
+      </div>
+      {data.models.length === 0 ? (
+        <div class="panel empty-state">{data.q ? `No model's name contains “${data.q}”.` : "No models yet: publish one with POST /v1/models."}</div>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Model</th>
+                <th>Production</th>
+                <th>Staging</th>
+                <th>Aliases</th>
+                <th>Rollout</th>
+                <th class="num hide-sm">Latest</th>
+                <th>Last change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.models.map((m) => {
+                const summary = data.summaries.get(m.name) ?? { refs: [], rollouts: [], last_change: null };
+                const stage = (name: string) => summary.refs.find((r) => r.ref === name);
+                const aliases = summary.refs.filter((r) => r.ref !== "Production" && r.ref !== "Staging");
+                const change = summary.last_change;
+                return (
+                  <tr>
+                    <td>
+                      <a href={modelPath(m.name)}>
+                        <strong>{m.name}</strong>
+                      </a>
+                      {m.description && <span class="sub">{m.description}</span>}
+                    </td>
+                    <td class="nowrap">
+                      <RefTarget model={m.name} target={stage("Production")} />
+                    </td>
+                    <td class="nowrap">
+                      <RefTarget model={m.name} target={stage("Staging")} />
+                    </td>
+                    <td>
+                      <div class="chips">
+                        {aliases.map((a) => (
+                          <RefBadge ref={a.ref}>{` → v${a.number}`}</RefBadge>
+                        ))}
+                        {aliases.length === 0 && <span class="muted">—</span>}
+                      </div>
+                    </td>
+                    <td>
+                      {summary.rollouts.map((r) => (
+                        <div class="nowrap">
+                          <span class="badge rollout">{`${r.ref}: v${r.candidate_version} at ${formatPercent(r.weight_bp / 100)}`}</span>
+                        </div>
+                      ))}
+                      {summary.rollouts.length === 0 && <span class="muted">—</span>}
+                    </td>
+                    <td class="num hide-sm">{m.latest_version === null ? "—" : <VersionLink model={m.name} number={m.latest_version} />}</td>
+                    <td>
+                      {change ? (
+                        <>
+                          {`${change.ref} ${ACTION_WORDS[change.action] ?? change.action}`}
+                          {change.to_version !== null && change.action !== "rollout_start" ? ` → v${change.to_version}` : ""}
+                          <span class="sub">
+                            <Time iso={change.at} nowMs={ctx.nowMs} />
+                            {` by ${change.actor}`}
+                          </span>
+                        </>
+                      ) : (
+                        <span class="muted">—</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager base="/ui" params={{ q: data.q }} next={data.nextCursor} onLaterPage={data.cursor !== undefined} />
+    </Layout>
+  );
+}
+
+function RefTarget(props: { model: string; target: RefSummary | undefined }) {
+  if (!props.target) return <span class="muted">—</span>;
+  return (
+    <>
+      <VersionLink model={props.model} number={props.target.number}>
+        <strong>{`v${props.target.number}`}</strong>
+      </VersionLink>
+      <span class="muted">{` ${props.target.semver}`}</span>
+    </>
+  );
+}
