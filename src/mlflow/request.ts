@@ -5,8 +5,17 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
+import { authorize, principalOfRequest } from "../auth/middleware";
+import type { Principal, Role } from "../auth/principal";
 import type { AppEnv } from "../env";
 import { invalidParameter } from "./errors";
+
+/** The caller, who must hold `role`; routes check the model scope once the request message names the model. */
+export async function caller(c: Context<AppEnv>, role: Role): Promise<Principal> {
+  const principal = await principalOfRequest(c);
+  authorize(principal, role);
+  return principal;
+}
 
 const API_DOCS = "See the API docs for more information about request parameters.";
 

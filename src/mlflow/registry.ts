@@ -1,0 +1,367 @@
+/**
+ * MLflow's Model Registry REST API (mlflow/protos/model_registry.proto) under /api/2.0/mlflow, over edgereg's store:
+ * every write is the same store call, with the same rules and audit events, as the /v1 route that does it.
+ * These routes are not in /openapi.json (they follow MLflow's contract, not edgereg's); test/mlflow*.test.ts checks
+ * their roles. docs/mlflow.md explains the mapping and what is not supported.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { authorize } from "../auth/middleware";
+import { DomainError } from "../domain/errors";
+import type { AppEnv } from "../env";
+import { baseUrl, mutationOf } from "../http/openapi";
+import { ModelCreate, ModelPatch, Semver, Tags, VersionCreate, VersionPatch } from "../http/schemas";
+import { notify, refChangedEvents, versionCreatedEvents } from "../pipeline/notify";
+import { assertSemverRule } from "../pipeline/semver";
+import { createModel, updateModel } from "../store/models";
+import { deleteRef, listRefs, moveRef } from "../store/refs";
+import { createVersion, updateVersion } from "../store/versions";
+import { doesNotExist, invalidParameter, MlflowError } from "./errors";
+import { MODEL_VERSION_SEARCH, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH } from "./filter";
+import {
+  aliasNameOf,
+  canonicalMlflowStage,
+  encodePageToken,
+  MLFLOW_STAGES,
+  mlflowSemver,
+  pageOffsetOf,
+  SEMVER_TAG,
+  versionNumberOf,
+} from "./mapping";
+import {
+  aliasTarget,
+  downloadUriOf,
+  hasModelTag,
+  hasVersionTag,
+  highestVersionNumber,
+  latestVersions,
+  modelVersionMessage,
+  modelVersionMessages,
+  registeredModelMessage,
+  registeredModelMessages,
+  requireModelNamed,
+  requireModelVersionRow,
+  searchModelRows,
+  searchVersionRows,
+  unarchivedVersions,
+} from "./queries";
+import { bool, caller, checked, int64, optional, readMessage, required, stringList, tags, tagValue } from "./request";
+import { archiveVersion, transitionStage } from "./stages";
+
+export const API = "/api/2.0/mlflow";
+
+/** MLflow's own limits: 100 models by default, at most 1000; versions default to 10000 in its client. */
+const MODEL_PAGE = { default: 100, max: 1000 };
+const VERSION_PAGE = { default: 10_000, max: 200_000 };
+/** Pages edgereg answers hold at most this many items; clients follow next_page_token for the rest. */
+const MAX_PAGE_ITEMS = 1000;
+
+export const registry = new Hono<AppEnv>();
+
+const ok = (c: Context<AppEnv>, body: object = {}) => c.json(body, 200);
+
+const tagRecord = (list: { key: string; value: string }[] | undefined) => Object.fromEntries((list ?? []).map((t) => [t.key, t.value]));
+
+function pageSize(raw: number | undefined, limits: { default: number; max: number }): number {
+  const size = raw ?? limits.default;
+  if (size < 1) throw invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${size}`);
+  if (size > limits.max) {
+    throw invalidParameter(`Invalid value for request parameter max_results. It must be at most ${limits.max}, but got value ${size}`);
+  }
+  return Math.min(size, MAX_PAGE_ITEMS);
+}
+
+const nextPageToken = (found: number, offset: number, size: number) => (found > size ? { next_page_token: encodePageToken(offset + size) } : {});
+
+// ---- registered models ----
+
+registry.post(`${API}/registered-models/create`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required, tags, description: optional });
+  authorize(principal, "publisher", req.name);
+  const input = checked(ModelCreate, { name: req.name, description: req.description ?? "", tags: tagRecord(req.tags) });
+  try {
+    await createModel(await mutationOf(c), input);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "CONFLICT") {
+      throw new MlflowError("RESOURCE_ALREADY_EXISTS", `Registered Model (name=${req.name}) already exists.`);
+    }
+    throw error;
+  }
+  return ok(c, { registered_model: await registeredModelMessage(c.var.db, await requireModelNamed(c.var.db, req.name)) });
+});
+
+registry.get(`${API}/registered-models/get`, async (c) => {
+  const principal = await caller(c, "reader");
+  const req = await readMessage(c, { name: required });
+  authorize(principal, "reader", req.name);
+  return ok(c, { registered_model: await registeredModelMessage(c.var.db, await requireModelNamed(c.var.db, req.name)) });
+});
+
+registry.patch(`${API}/registered-models/update`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required, description: optional });
+  authorize(principal, "publisher", req.name);
+  await requireModelNamed(c.var.db, req.name);
+  // As in MLflow, an update without a description clears it.
+  await updateModel(await mutationOf(c), req.name, checked(ModelPatch, { description: req.description ?? "" }));
+  return ok(c, { registered_model: await registeredModelMessage(c.var.db, await requireModelNamed(c.var.db, req.name)) });
+});
+
+registry.post(`${API}/registered-models/rename`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required, new_name: required });
+  authorize(principal, "publisher", req.name);
+  authorize(principal, "publisher", req.new_name);
+  await requireModelNamed(c.var.db, req.name);
+  throw new MlflowError(
+    "NOT_IMPLEMENTED",
+    `edgereg does not rename models: '${req.name}' is the identity that serving references (models:/${req.name}/…), ` +
+      "token scopes and the audit log are written against. Create a model under the new name and register versions there.",
+  );
+});
+
+/**
+ * edgereg never deletes: the model stays and every version is archived, as transitions to Archived (which clear
+ * Staging). Refused while Production serves a version: deleting must not stop serving the model.
+ */
+registry.delete(`${API}/registered-models/delete`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required });
+  authorize(principal, "publisher", req.name);
+  const model = await requireModelNamed(c.var.db, req.name);
+  const production = (await listRefs(c.var.db, model)).find((r) => r.ref === "Production");
+  if (production) {
+    throw new MlflowError(
+      "RESOURCE_CONFLICT",
+      `Registered Model ${req.name} still serves version ${production.version} in Production. edgereg never deletes a model ` +
+        "(deleting archives every version) and never empties Production through MLflow.",
+    );
+  }
+  for (const version of await unarchivedVersions(c.var.db, model)) await archiveVersion(c, model, version, "deleted through MLflow");
+  return ok(c);
+});
+
+registry.get(`${API}/registered-models/search`, async (c) => {
+  const principal = await caller(c, "reader");
+  const req = await readMessage(c, { filter: optional, max_results: int64, order_by: stringList, page_token: optional }, ["order_by"]);
+  const size = pageSize(req.max_results, MODEL_PAGE);
+  const offset = pageOffsetOf(req.page_token);
+  const rows = await searchModelRows(c.var.db, {
+    filter: parseFilter(req.filter, REGISTERED_MODEL_SEARCH),
+    orderBy: parseOrderBy(req.order_by, REGISTERED_MODEL_SEARCH),
+    offset,
+    limit: size,
+    glob: principal.modelGlob,
+  });
+  const found = await registeredModelMessages(c.var.db, rows.slice(0, size));
+  return ok(c, { ...(found.length > 0 ? { registered_models: found } : {}), ...nextPageToken(rows.length, offset, size) });
+});
+
+const latestVersionsRoute = async (c: Context<AppEnv>) => {
+  const principal = await caller(c, "reader");
+  const req = await readMessage(c, { name: required, stages: stringList }, ["stages"]);
+  authorize(principal, "reader", req.name);
+  const stages = req.stages && req.stages.length > 0 ? [...new Set(req.stages.map(canonicalMlflowStage))] : [...MLFLOW_STAGES];
+  const model = await requireModelNamed(c.var.db, req.name);
+  const found = await latestVersions(c.var.db, model, stages);
+  return ok(c, found.length > 0 ? { model_versions: found } : {});
+};
+// MLflow's client tries POST first and falls back to GET.
+registry.post(`${API}/registered-models/get-latest-versions`, latestVersionsRoute);
+registry.get(`${API}/registered-models/get-latest-versions`, latestVersionsRoute);
+
+registry.post(`${API}/registered-models/set-tag`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required, key: required, value: tagValue });
+  authorize(principal, "publisher", req.name);
+  await requireModelNamed(c.var.db, req.name);
+  await updateModel(await mutationOf(c), req.name, { tags: checked(Tags, { [req.key]: req.value }) });
+  return ok(c);
+});
+
+registry.delete(`${API}/registered-models/delete-tag`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required, key: required });
+  authorize(principal, "publisher", req.name);
+  const model = await requireModelNamed(c.var.db, req.name);
+  if (await hasModelTag(c.var.db, model, req.key)) await updateModel(await mutationOf(c), req.name, { tags: { [req.key]: null } });
+  return ok(c);
+});
+
+// ---- aliases: edgereg's refs other than the stages; moving one is the admin's lever, as on /v1 ----
+
+registry.post(`${API}/registered-models/alias`, async (c) => {
+  const principal = await caller(c, "admin");
+  const req = await readMessage(c, { name: required, alias: required, version: required });
+  authorize(principal, "admin", req.name);
+  const alias = aliasNameOf(req.alias);
+  const { model, version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
+  if (version.status !== "READY") {
+    throw invalidParameter(`Model Version (name=${req.name}, version=${version.number}) is not READY; only READY versions can carry an alias.`);
+  }
+  if (version.archived) {
+    throw invalidParameter(
+      `Model Version (name=${req.name}, version=${version.number}) is archived; point an alias at it through edgereg's API with force and a reason.`,
+    );
+  }
+  const move = await moveRef(await mutationOf(c), model, alias, version, { reason: "", evidence: { via: "mlflow" } });
+  notify(c, ...refChangedEvents(model.name, "move", move, ""));
+  return ok(c);
+});
+
+registry.delete(`${API}/registered-models/alias`, async (c) => {
+  const principal = await caller(c, "admin");
+  const req = await readMessage(c, { name: required, alias: required });
+  authorize(principal, "admin", req.name);
+  const alias = aliasNameOf(req.alias);
+  const model = await requireModelNamed(c.var.db, req.name);
+  // MLflow deletes an alias that is not set without complaint.
+  if (await aliasTarget(c.var.db, model, alias)) {
+    const removed = await deleteRef(await mutationOf(c), model, alias, { reason: "" });
+    notify(c, ...refChangedEvents(model.name, "delete", removed, ""));
+  }
+  return ok(c);
+});
+
+registry.get(`${API}/registered-models/alias`, async (c) => {
+  const principal = await caller(c, "reader");
+  const req = await readMessage(c, { name: required, alias: required });
+  authorize(principal, "reader", req.name);
+  const alias = aliasNameOf(req.alias);
+  const model = await requireModelNamed(c.var.db, req.name);
+  const version = await aliasTarget(c.var.db, model, alias);
+  // MLflow answers an unset alias with INVALID_PARAMETER_VALUE, and clients match on it.
+  if (!version) throw invalidParameter(`Registered model alias ${alias} not found.`);
+  return ok(c, { model_version: await modelVersionMessage(c.var.db, model, version) });
+});
+
+// ---- model versions ----
+
+registry.post(`${API}/model-versions/create`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required, source: required, run_id: optional, tags, run_link: optional, description: optional });
+  authorize(principal, "publisher", req.name);
+  const model = await requireModelNamed(c.var.db, req.name);
+  const { [SEMVER_TAG]: chosen, ...otherTags } = tagRecord(req.tags);
+  const fields = { description: req.description ?? "", run_id: req.run_id || null, source: req.source, tags: otherTags };
+  const m = await mutationOf(c);
+  // The same door as POST /v1/…/versions: the semver rule, then the insert.
+  const create = async (semver: string) => {
+    const input = checked(VersionCreate, { semver, ...fields });
+    await assertSemverRule(m.db, model, input);
+    return createVersion(m, model, input, baseUrl(c));
+  };
+  const created =
+    chosen === undefined
+      ? await createWithAssignedSemver(create, () => highestVersionNumber(c.var.db, model))
+      : await create(checked(Semver, chosen)).catch((error) => {
+          if (!isSemverConflict(error)) throw error;
+          throw new MlflowError("RESOURCE_ALREADY_EXISTS", `Model version with ${SEMVER_TAG} ${chosen} already exists for ${req.name}.`);
+        });
+  notify(c, ...versionCreatedEvents(created));
+  const { version } = await requireModelVersionRow(c.var.db, req.name, created.number);
+  return ok(c, { model_version: await modelVersionMessage(c.var.db, model, version) });
+});
+
+const isSemverConflict = (error: unknown) =>
+  error instanceof DomainError && error.code === "CONFLICT" && (error.details as { field?: string } | undefined)?.field === "semver";
+
+/** A concurrent MLflow creation may claim the same assigned semver; the loser reads the highest number again. */
+async function createWithAssignedSemver<T>(create: (semver: string) => Promise<T>, highest: () => Promise<number>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create(mlflowSemver(await highest()));
+    } catch (error) {
+      if (!isSemverConflict(error) || attempt >= 3) throw error;
+    }
+  }
+}
+
+registry.get(`${API}/model-versions/get`, async (c) => {
+  const principal = await caller(c, "reader");
+  const req = await readMessage(c, { name: required, version: required });
+  authorize(principal, "reader", req.name);
+  const { model, version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
+  return ok(c, { model_version: await modelVersionMessage(c.var.db, model, version) });
+});
+
+registry.patch(`${API}/model-versions/update`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required, version: required, description: optional });
+  authorize(principal, "publisher", req.name);
+  const number = versionNumberOf(req.version);
+  const { model } = await requireModelVersionRow(c.var.db, req.name, number);
+  await updateVersion(await mutationOf(c), model, { number }, checked(VersionPatch, { description: req.description ?? "" }), baseUrl(c));
+  const { version } = await requireModelVersionRow(c.var.db, req.name, number);
+  return ok(c, { model_version: await modelVersionMessage(c.var.db, model, version) });
+});
+
+/** edgereg never deletes a version: it is archived (leaving Staging), and stays readable as "Archived". */
+registry.delete(`${API}/model-versions/delete`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required, version: required });
+  authorize(principal, "publisher", req.name);
+  const { model, version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
+  await archiveVersion(c, model, version, "deleted through MLflow");
+  return ok(c);
+});
+
+registry.get(`${API}/model-versions/search`, async (c) => {
+  const principal = await caller(c, "reader");
+  const req = await readMessage(c, { filter: optional, max_results: int64, order_by: stringList, page_token: optional }, ["order_by"]);
+  const size = pageSize(req.max_results, VERSION_PAGE);
+  const offset = pageOffsetOf(req.page_token);
+  const rows = await searchVersionRows(c.var.db, {
+    filter: parseFilter(req.filter, MODEL_VERSION_SEARCH),
+    orderBy: parseOrderBy(req.order_by, MODEL_VERSION_SEARCH),
+    offset,
+    limit: size,
+    glob: principal.modelGlob,
+  });
+  const found = await modelVersionMessages(c.var.db, rows.slice(0, size));
+  return ok(c, { ...(found.length > 0 ? { model_versions: found } : {}), ...nextPageToken(rows.length, offset, size) });
+});
+
+registry.post(`${API}/model-versions/transition-stage`, async (c) => {
+  const principal = await caller(c, "admin");
+  const req = await readMessage(c, { name: required, version: required, stage: required, archive_existing_versions: bool });
+  authorize(principal, "admin", req.name);
+  const stage = canonicalMlflowStage(req.stage);
+  const { model, version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
+  await transitionStage(c, model, version, stage, req.archive_existing_versions ?? false);
+  const { version: after } = await requireModelVersionRow(c.var.db, req.name, version.number);
+  return ok(c, { model_version: await modelVersionMessage(c.var.db, model, after) });
+});
+
+registry.get(`${API}/model-versions/get-download-uri`, async (c) => {
+  const principal = await caller(c, "reader");
+  const req = await readMessage(c, { name: required, version: required });
+  authorize(principal, "reader", req.name);
+  const { model, version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
+  const uri = await downloadUriOf(c.var.db, model, version);
+  if (!uri) throw doesNotExist(`Model Version (name=${req.name}, version=${version.number}) has no artifacts in edgereg and no source URI.`);
+  return ok(c, { artifact_uri: uri });
+});
+
+registry.post(`${API}/model-versions/set-tag`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required, version: required, key: required, value: tagValue });
+  authorize(principal, "publisher", req.name);
+  const number = versionNumberOf(req.version);
+  const { model } = await requireModelVersionRow(c.var.db, req.name, number);
+  await updateVersion(await mutationOf(c), model, { number }, { tags: checked(Tags, { [req.key]: req.value }) }, baseUrl(c));
+  return ok(c);
+});
+
+registry.delete(`${API}/model-versions/delete-tag`, async (c) => {
+  const principal = await caller(c, "publisher");
+  const req = await readMessage(c, { name: required, version: required, key: required });
+  authorize(principal, "publisher", req.name);
+  const number = versionNumberOf(req.version);
+  const { model, version } = await requireModelVersionRow(c.var.db, req.name, number);
+  if (await hasVersionTag(c.var.db, version, req.key)) {
+    await updateVersion(await mutationOf(c), model, { number }, { tags: { [req.key]: null } }, baseUrl(c));
+  }
+  return ok(c);
+});
