@@ -11,7 +11,7 @@ type Registry = ReturnType<typeof clockedRegistry>;
 async function canary(r: Registry, rollout: Record<string, unknown> = {}, policy?: Record<string, unknown>) {
   const name = uniqueName("canary");
   await r.callJson("POST", "/v1/models", 201, { body: { name } });
-  for (const v of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v } });
+  for (const v of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v, metrics: { accuracy: 0.9 } } });
   if (policy) await r.callJson("PUT", `/v1/models/${name}/policy`, 200, { body: policy });
   await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
   await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 2 } });
@@ -126,5 +126,33 @@ describe("auto-rollback of a rollout", () => {
     expect(got.map((e) => e.type)).toEqual(["version.created", "version.ready", "version.created", "version.ready", "ref.moved", "ref.moved", "rollout.started", "rollout.changed", "auto_rollback"]);
     expect(got[7].data).toMatchObject({ ref: "Production", weight: 50, stable_version: 1, candidate_version: 2, status: "active" });
     expect(got[8].data).toMatchObject({ ref: "Production", version: 2, baseline_version: 1, tripped: true });
+  });
+});
+
+describe("the promotion gate on a Production rollout", () => {
+  it("refuses a candidate that has not been in Staging, lets a forced start through and audits the failed checks", async () => {
+    const r = clockedRegistry();
+    const name = uniqueName("gated");
+    await r.callJson("POST", "/v1/models", 201, { body: { name } });
+    for (const [v, accuracy] of [["1.0.0", 0.9], ["1.1.0", 0.92]] as const) {
+      await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v, metrics: { accuracy } } });
+    }
+    await r.callJson("PUT", `/v1/models/${name}/policy`, 200, { body: { floors: { accuracy: 0.8 } } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
+    const refused = await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 422, { body: { candidate_version: 2, weight: 5 } });
+    expect(refused.error.details.checks.map((c: any) => [c.name, c.passed])).toEqual([
+      ["staged_first", false],
+      ["floor:accuracy", true],
+    ]);
+    // Other refs are not a way into Production: an alias's canary is not gated.
+    await r.callJson("PUT", `/v1/models/${name}/refs/champion`, 200, { body: { version: 1 } });
+    await r.callJson("PUT", `/v1/models/${name}/rollouts/champion`, 201, { body: { candidate_version: 2, weight: 5 } });
+    await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 400, { body: { candidate_version: 2, weight: 5, force: true } });
+    await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 201, { body: { candidate_version: 2, weight: 5, force: true, reason: "urgent fix" } });
+    const event = (await auditOf(name)).find((e) => e.action === "rollout.start" && e.ref === "Production");
+    expect(event.after).toMatchObject({ candidate_version: 2, forced: true, failed_checks: ["staged_first"] });
+    await r.callJson("POST", `/v1/models/${name}/rollouts/Production/abort`, 200, { body: {} });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 2 } });
+    await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 201, { body: { candidate_version: 2, weight: 5 } });
   });
 });

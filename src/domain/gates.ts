@@ -3,12 +3,12 @@ import { badRequest, unprocessable } from "./errors";
 import type { Check, GateResult } from "./policy";
 
 /** Facts a gated change records in its audit event and answers with. */
-export interface GateEvidence {
+export type GateEvidence = {
   checks: Check[];
   forced: boolean;
   /** names of the checks an admin overrode; empty when none failed */
   failed_checks: string[];
-}
+};
 
 export interface Override {
   force?: boolean;
