@@ -6,6 +6,7 @@ import { credentials } from "./auth/middleware";
 import { systemClock, type Clock } from "./domain/clock";
 import { DomainError } from "./domain/errors";
 import type { AppEnv } from "./env";
+import { artifacts } from "./http/artifacts";
 import { audit } from "./http/audit";
 import { drift } from "./http/drift";
 import { errorBody, errorResponse } from "./http/errors";
@@ -55,7 +56,7 @@ export function createApp(options: AppOptions = {}) {
   });
   app.use(credentials());
 
-  for (const routes of [health, models, versions, refs, tokens, audit, policy, stage, observations, drift, webhooks, mlflow]) app.route("/", routes);
+  for (const routes of [health, models, versions, artifacts, refs, tokens, audit, policy, stage, observations, drift, webhooks, mlflow]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
   app.doc31("/openapi.json", {

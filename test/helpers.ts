@@ -85,6 +85,26 @@ export async function sha256Hex(bytes: Uint8Array | string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Deterministic pseudo-random bytes (xorshift32), so tests can make large artifacts without storing them. */
+export function artifactBytes(size: number, seed = 1): Uint8Array {
+  const bytes = new Uint8Array(size);
+  const words = new Uint32Array(bytes.buffer, 0, size >>> 2);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < words.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    words[i] = x >>> 0;
+  }
+  for (let i = words.length * 4; i < size; i++) bytes[i] = (seed + i) & 0xff;
+  return bytes;
+}
+
+/** Uploads an artifact's bytes in one PUT (publisher or admin); returns the response. */
+export async function putArtifact(model: string, version: number | string, path: string, bytes: Uint8Array | string, token?: string | null) {
+  return call("PUT", `/v1/models/${model}/versions/${version}/artifacts/${path}`, { body: bytes, token });
+}
+
 /**
  * The registry with a clock the test moves (observation windows, retries) instead of sleeping. Each request's
  * waitUntil work (webhook deliveries) has finished when `call` returns.

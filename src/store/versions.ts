@@ -151,7 +151,8 @@ export async function createVersion(m: Mutation, model: ModelRow, input: NewVers
           size: a.size,
           sha256: a.sha256,
           contentType: a.content_type ?? DEFAULT_CONTENT_TYPE,
-          verifiedAt: null,
+          // Bytes already verified for another version are stored once (content-addressed): nothing to upload.
+          verifiedAt: sql`(SELECT ${m.now} FROM artifacts WHERE sha256 = ${a.sha256} AND size = ${a.size} AND verified_at IS NOT NULL LIMIT 1)`,
         }),
       ),
       ...tagRows(tags).map((t) => m.db.insert(versionTags).values({ versionId: id, ...t })),

@@ -1,0 +1,153 @@
+/**
+ * Artifact bytes in R2, content-addressed under `blobs/sha256/<hex>`: the only module that talks to R2.
+ * Whether a blob counts as verified is D1's business (artifacts.verified_at); this module only moves bytes.
+ */
+import { badRequest, conflict, DomainError, unprocessable } from "../domain/errors";
+
+export const blobKey = (sha256: string) => `blobs/sha256/${sha256}`;
+
+/** Marks objects assembled by a multipart upload, so a failed verification deletes only its own bytes. */
+const UPLOAD_MARKER = "edgereg-upload";
+
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
+}
+
+/**
+ * Streams `body` into the blob, accepted only when it is exactly `size` bytes with that SHA-256: R2 checks the
+ * digest before it commits, so a refused body leaves nothing behind (and never replaces a stored blob).
+ */
+export async function putBlob(
+  bucket: R2Bucket,
+  sha256: string,
+  size: number,
+  body: ReadableStream<Uint8Array> | null,
+  contentLength: number | null,
+): Promise<void> {
+  const expected = { sha256, size };
+  await refuseBodies(() => bucket.put(blobKey(sha256), fixedLength(body, expected, contentLength), { sha256 }), expected);
+}
+
+export async function headBlob(bucket: R2Bucket, sha256: string): Promise<R2Object | null> {
+  return bucket.head(blobKey(sha256));
+}
+
+export async function getBlob(bucket: R2Bucket, sha256: string, range?: ByteRange): Promise<R2ObjectBody | null> {
+  return bucket.get(blobKey(sha256), range ? { range } : undefined);
+}
+
+/** Starts an R2 multipart upload that assembles straight into the blob's key; returns R2's upload id. */
+export async function createBlobUpload(bucket: R2Bucket, sha256: string, uploadId: string): Promise<string> {
+  const upload = await bucket.createMultipartUpload(blobKey(sha256), { customMetadata: { [UPLOAD_MARKER]: uploadId } });
+  return upload.uploadId;
+}
+
+/** Streams one part; its size is checked here, its bytes only when the whole object is verified. */
+export async function putBlobPart(
+  bucket: R2Bucket,
+  sha256: string,
+  r2UploadId: string,
+  partNumber: number,
+  size: number,
+  body: ReadableStream<Uint8Array> | null,
+  contentLength: number | null,
+): Promise<UploadedPart> {
+  const upload = bucket.resumeMultipartUpload(blobKey(sha256), r2UploadId);
+  const expected = { size, partNumber };
+  return refuseBodies(() => upload.uploadPart(partNumber, fixedLength(body, expected, contentLength)), expected);
+}
+
+/** Assembles the parts; null when R2 no longer knows the upload (already completed or aborted). */
+export async function completeBlobUpload(
+  bucket: R2Bucket,
+  sha256: string,
+  r2UploadId: string,
+  parts: UploadedPart[],
+): Promise<R2Object | null> {
+  try {
+    return await bucket.resumeMultipartUpload(blobKey(sha256), r2UploadId).complete(parts);
+  } catch (error) {
+    if (isNoSuchUpload(error)) return null;
+    throw error;
+  }
+}
+
+export async function abortBlobUpload(bucket: R2Bucket, sha256: string, r2UploadId: string): Promise<void> {
+  try {
+    await bucket.resumeMultipartUpload(blobKey(sha256), r2UploadId).abort();
+  } catch (error) {
+    if (!isNoSuchUpload(error)) throw error;
+  }
+}
+
+/** SHA-256 and size of the stored object, streamed through the runtime's digest (no bytes held in memory). */
+export async function digestBlob(bucket: R2Bucket, sha256: string): Promise<{ sha256: string; size: number } | null> {
+  const object = await bucket.get(blobKey(sha256));
+  if (!object) return null;
+  const digest = new crypto.DigestStream("SHA-256");
+  await object.body.pipeTo(digest);
+  return { sha256: hex(await digest.digest), size: object.size };
+}
+
+/**
+ * Deletes the blob only when it still holds the bytes that upload assembled: a correct single upload that
+ * landed meanwhile stays. (R2 has no conditional delete; the window left is the head→delete round trip.)
+ */
+export async function deleteBlobAssembledBy(bucket: R2Bucket, sha256: string, uploadId: string): Promise<void> {
+  const object = await bucket.head(blobKey(sha256));
+  if (object?.customMetadata?.[UPLOAD_MARKER] === uploadId) await bucket.delete(blobKey(sha256));
+}
+
+/** R2 needs a known length; FixedLengthStream gives one and fails the write when the body is shorter or longer. */
+function fixedLength(body: ReadableStream<Uint8Array> | null, expected: Expected, contentLength: number | null): ReadableStream {
+  if (contentLength !== null && contentLength !== expected.size) throw sizeMismatch(expected, contentLength);
+  const source = body ?? new ReadableStream({ start: (controller) => controller.close() });
+  return source.pipeThrough(new FixedLengthStream(expected.size));
+}
+
+interface Expected {
+  size: number;
+  sha256?: string;
+  partNumber?: number;
+}
+
+/** Turns R2's and the runtime's refusals of a body into 422s; anything else stays an internal error. */
+async function refuseBodies<T>(write: () => Promise<T>, expected: Expected): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    if (/\(10037\)|SHA-256 checksum/i.test(message)) {
+      throw unprocessable(`the body's SHA-256 differs from the declared ${expected.sha256}`, {
+        reason: "sha256_mismatch",
+        expected_sha256: expected.sha256,
+      });
+    }
+    if (/FixedLengthStream|expected bytes|too many bytes/i.test(message)) throw sizeMismatch(expected, null);
+    if (isNoSuchUpload(error)) throw conflict("R2 no longer knows this multipart upload: it was completed or aborted", { reason: "upload_closed" });
+    if (/client disconnected|request stream/i.test(message)) throw badRequest("the request body ended before all its bytes arrived", { reason: "body_incomplete" });
+    throw error;
+  }
+}
+
+function sizeMismatch({ size, partNumber }: Expected, received: number | null) {
+  const what = partNumber === undefined ? "the body" : `part ${partNumber}`;
+  const got = received === null ? "a different number of bytes" : `${received} bytes`;
+  return unprocessable(`${what} must be ${size} bytes; got ${got}`, {
+    reason: "size_mismatch",
+    expected_size: size,
+    ...(received === null ? {} : { received_size: received }),
+    ...(partNumber === undefined ? {} : { part: partNumber }),
+  });
+}
+
+const isNoSuchUpload = (error: unknown) => /\(10024\)|multipart upload does not exist/i.test(String((error as Error)?.message ?? error));
+
+const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
