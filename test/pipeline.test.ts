@@ -132,6 +132,7 @@ describe("gated stage transitions", () => {
     expect((await stage(name, 2, { stage: "Staging" }, 409)).error.message).toContain("PENDING");
     await stage(name, 1, { stage: "Archived" });
     await stage(name, 1, { stage: "Staging" }, 409);
+    await stage(name, 1, { stage: "Staging", force: true }, 409);
     expect(await stage(name, 1, { stage: "Staging", force: true, reason: "bring back for comparison" })).toMatchObject({ stage: "Staging" });
   });
 });

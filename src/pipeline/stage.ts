@@ -62,7 +62,7 @@ async function promote(
   if (version.status !== "READY") {
     throw conflict(`version ${version.number} is ${version.status}; only READY versions enter a stage`, { field: "v", status: version.status });
   }
-  if (version.archived && !request.force) {
+  if (version.archived && !(request.force && request.reason.trim())) {
     throw conflict(`version ${version.number} is archived; pass force: true with a reason to stage it`, { field: "force" });
   }
   const evidence = enforceGate(await gatePromotion(m.db, model, version, stage), stage, version.number, request);
