@@ -5,6 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -34,6 +36,9 @@ let page: Page;
 let readerToken: string;
 /** Every URL the browser asked for: the pages must load nothing from elsewhere. */
 const requested: string[] = [];
+/** Webhook deliveries for MODEL: the UI's actions announce what they did exactly as the API's do. */
+const delivered: string[] = [];
+let receiver: Server;
 
 async function api<T = any>(method: string, path: string, body?: unknown, token = ADMIN_TOKEN): Promise<T> {
   const res = await fetch(`${registry.url}${path}`, {
@@ -86,6 +91,12 @@ async function seed() {
   await api("PUT", `/v1/models/${MODEL}/refs/Production`, { version: 2, reason: "better accuracy on the holdout" });
   await api("PUT", `/v1/models/${MODEL}/refs/Staging`, { version: 3, reason: "May retrain" });
   await api("PUT", `/v1/models/${MODEL}/refs/champion`, { version: 2, reason: "best so far" });
+  // A drift reference for v2 and two checks against it: one calm, one after the schedule changed.
+  const distances = (shift: number) => Array.from({ length: 60 }, (_, i) => 200 + ((i * 37) % 60) * 25 + shift);
+  const carriers = (n: number) => Array.from({ length: 60 }, (_, i) => ["AA", "DL", "UA", "WN"][(i * n) % 4]!);
+  await api("PUT", `/v1/models/${MODEL}/versions/2/reference-data`, { features: { distance_km: distances(0), carrier: carriers(1) } });
+  await api("POST", `/v1/models/${MODEL}/drift`, { version: 2, features: { distance_km: distances(5), carrier: carriers(1) } });
+  await api("POST", `/v1/models/${MODEL}/drift`, { version: 2, features: { distance_km: distances(900), carrier: carriers(2) } });
 
   await api("POST", "/v1/models", { name: "churn_predictor", description: "Monthly churn risk per subscriber" });
   for (const [semver, auc] of [["0.9.0", 0.78], ["1.0.0", 0.81], ["1.1.0", 0.83]] as const) {
@@ -99,6 +110,14 @@ async function seed() {
   await api("PUT", "/v1/models/fraud_score/refs/Staging", { version: 1, reason: "shadow evaluation" });
 
   readerToken = (await api("POST", "/v1/tokens", { name: "dashboards", role: "reader" })).secret;
+  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/edgereg`;
+  await api("POST", "/v1/webhooks", { url: hook, events: ["*"], model: MODEL });
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 30_000; !condition(); await new Promise((ok) => setTimeout(ok, 50))) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+  }
 }
 
 async function signIn(token: string) {
@@ -116,6 +135,15 @@ beforeAll(async () => {
   persistTo = mkdtempSync(join(tmpdir(), "edgereg-ui-"));
   userDataDir = mkdtempSync(join(tmpdir(), "edgereg-chromium-"));
   mkdirSync(SCREENSHOTS, { recursive: true });
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      delivered.push(JSON.parse(body).type);
+      res.end();
+    });
+  });
+  await new Promise<void>((ok) => receiver.listen(0, "127.0.0.1", ok));
   registry = await startLocalRegistry({ port: 0, persistTo, vars: { ADMIN_TOKEN }, quiet: true });
   await seed();
   context = await chromium.launchPersistentContext(userDataDir, {
@@ -131,6 +159,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await registry?.dispose();
+  receiver?.closeAllConnections();
+  receiver?.close();
   for (const dir of [persistTo, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -226,12 +256,15 @@ describe("admin UI in a real browser", () => {
     expect((await api("GET", `/v1/models/${MODEL}`)).refs.Production).toBe(1);
     const history = await api("GET", `/v1/models/${MODEL}/refs/Production/history`);
     expect(history.items[0]).toMatchObject({ action: "rollback", from_version: 2, to_version: 1, reason: "p99 latency regression" });
+
+    const announced = ["rollout.started", "rollout.changed", "rollout.aborted", "ref.moved"];
+    await until(() => announced.every((type) => delivered.includes(type)), `webhook deliveries of ${announced.join(", ")}`);
   });
 
   it("shows a version's lineage, metrics, signature and artifacts, and downloads through the session", async () => {
     await page.goto(`${registry.url}/ui/models/${MODEL}/versions/2`);
     const text = await page.locator("main").innerText();
-    for (const expected of ["run-8f2a1", "flights", "accuracy", "0.902", "learning_rate", "distance_km", "model.onnx", `${weightsOf(2).length} B`]) {
+    for (const expected of ["run-8f2a1", "flights", "accuracy", "0.902", "learning_rate", "distance_km", "model.onnx", `${weightsOf(2).length} B`, "data set drifted", "no drift"]) {
       expect(text).toContain(expected);
     }
     await expect(page.locator("#audit-heading").count()).resolves.toBe(1);
@@ -271,6 +304,22 @@ describe("admin UI in a real browser", () => {
     expect((await api("GET", `/v1/models/${MODEL}`)).refs.Staging).toBe(3);
   });
 
+  it("works with JavaScript disabled: a rollback is a plain form behind a <details>", async () => {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setScriptExecutionDisabled", { value: true });
+    try {
+      await page.goto(`${registry.url}/ui/models/${MODEL}`);
+      const card = page.locator('article[aria-label="Staging ref"]');
+      await card.locator("summary").click();
+      await card.locator("input[name=reason]").fill("May retrain is not ready");
+      await Promise.all([page.waitForURL(/done=rollback/), card.locator('button:has-text("Roll back to v2")').click()]);
+      expect((await api("GET", `/v1/models/${MODEL}`)).refs.Staging).toBe(2);
+    } finally {
+      await cdp.send("Emulation.setScriptExecutionDisabled", { value: false });
+      await cdp.detach();
+    }
+  });
+
   it("shows a reader everything but no action buttons, and refuses a reader's post", async () => {
     await Promise.all([page.waitForURL(/\/ui\/login$/), page.click('button:has-text("Sign out")')]);
     await signIn(readerToken);
@@ -287,6 +336,7 @@ describe("admin UI in a real browser", () => {
     // A reader's own, valid CSRF token does not make a rollback theirs to do.
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith("/refs/Production/rollback")),
+      page.waitForURL(/\/refs\/Production\/rollback$/),
       page.evaluate((model) => {
         const form = document.createElement("form");
         form.method = "post";

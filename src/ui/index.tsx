@@ -22,6 +22,7 @@ import { statusOf } from "../http/errors";
 import { baseUrl, mutationOf } from "../http/openapi";
 import { refNameOf } from "../http/refs";
 import { gateRolloutStart } from "../pipeline/gates";
+import { notify, refChangedEvents, rolloutEvent } from "../pipeline/notify";
 import { findArtifactTarget, servableArtifact } from "../store/artifacts";
 import { listAudit } from "../store/audit";
 import { listReports } from "../store/drift";
@@ -191,13 +192,15 @@ ui.get("/ui/audit", async (c) => {
   return page(c, 200, <AuditPage ctx={await pageContext(c, principal)} filter={filter} cursor={cursor} events={events.items} next={events.next_cursor} />);
 });
 
-// ---- actions: admin, CSRF-checked, each answered by a redirect to the model page (post/redirect/get) ----
+// ---- actions: admin, CSRF-checked, audited and announced to webhooks exactly as through the API, each answered
+// by a redirect to the model page (post/redirect/get) ----
 
 ui.post("/ui/models/:name/refs/:ref/rollback", async (c) => {
   const { m, model, form } = await adminAction(c);
   const ref = refNameOf(c.req.param("ref")).name;
   const { reason } = parseInput(RollbackForm, form);
-  await rollbackRef(m, model, ref, { reason });
+  const rolledBack = await rollbackRef(m, model, ref, { reason });
+  notify(c, ...refChangedEvents(model.name, "rollback", rolledBack, reason));
   return done(c, model.name, "rollback", ref);
 });
 
@@ -208,8 +211,9 @@ ui.post("/ui/models/:name/rollouts", async (c) => {
   const weights = parseWeights(input.weights);
   const candidate = parseVersionKey(input.candidate);
   // The same door as PUT …/rollouts/Production: the candidate passes the promotion gate, or an admin forces it.
-  await gateRolloutStart(m.db, model, ref, candidate, { force: input.force === "on", reason: input.reason });
-  await startRollout(m, model, ref, { candidate, ...weights, reason: input.reason });
+  const gate = await gateRolloutStart(m.db, model, ref, candidate, { force: input.force === "on", reason: input.reason });
+  const started = await startRollout(m, model, ref, { candidate, ...weights, reason: input.reason, evidence: gate });
+  notify(c, rolloutEvent("rollout.started", model.name, started));
   return done(c, model.name, "start", ref);
 });
 
@@ -218,21 +222,21 @@ ui.post("/ui/models/:name/rollouts/:ref/weight", async (c) => {
   const ref = refNameOf(c.req.param("ref")).name;
   const input = parseInput(WeightForm, form);
   const change = input.weight === undefined ? { step: "next" as const } : { weightBp: Math.round(input.weight * 100) };
-  await changeWeight(m, model, ref, change, input.reason);
+  notify(c, rolloutEvent("rollout.changed", model.name, await changeWeight(m, model, ref, change, input.reason)));
   return done(c, model.name, "weight", ref);
 });
 
 ui.post("/ui/models/:name/rollouts/:ref/promote", async (c) => {
   const { m, model, form } = await adminAction(c);
   const ref = refNameOf(c.req.param("ref")).name;
-  await promoteRollout(m, model, ref, parseInput(CloseForm, form).reason);
+  notify(c, rolloutEvent("rollout.promoted", model.name, await promoteRollout(m, model, ref, parseInput(CloseForm, form).reason)));
   return done(c, model.name, "promote", ref);
 });
 
 ui.post("/ui/models/:name/rollouts/:ref/abort", async (c) => {
   const { m, model, form } = await adminAction(c);
   const ref = refNameOf(c.req.param("ref")).name;
-  await abortRollout(m, model, ref, parseInput(CloseForm, form).reason);
+  notify(c, rolloutEvent("rollout.aborted", model.name, await abortRollout(m, model, ref, parseInput(CloseForm, form).reason)));
   return done(c, model.name, "abort", ref);
 });
 

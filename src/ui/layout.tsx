@@ -2,6 +2,7 @@
 import type { Child } from "hono/jsx";
 import type { Principal } from "../auth/principal";
 import { hasRole } from "../auth/principal";
+import { CSRF_FIELD } from "./session";
 import { STYLESHEET } from "./styles";
 
 /** What every page knows about the request it answers. */
@@ -66,7 +67,7 @@ export function Layout(props: { title: string; ctx: PageContext; section?: "mode
   );
 }
 
-export const CsrfField = (props: { token: string }) => <input type="hidden" name="_csrf" value={props.token} />;
+export const CsrfField = (props: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={props.token} />;
 
 function Logo() {
   return (

@@ -80,6 +80,7 @@ tr:last-child td { border-bottom: 0; }
 tbody tr:hover { background: #f8fafc; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.nowrap { white-space: nowrap; }
+td.wide { min-width: 14rem; }
 .sub { display: block; color: var(--muted); font-size: 0.8rem; }
 .chips { display: flex; gap: 4px; flex-wrap: wrap; }
 

@@ -104,7 +104,7 @@ export function AuditTable(props: { ctx: PageContext; events: AuditEvent[]; show
               {props.showModel && <td>{e.model ? <a href={modelPath(e.model)}>{e.model}</a> : <span class="muted">—</span>}</td>}
               <td class="nowrap">{e.model && e.version !== null ? <VersionLink model={e.model} number={e.version} /> : <span class="muted">—</span>}</td>
               <td>{e.ref ?? <span class="muted">—</span>}</td>
-              <td>{e.reason || <span class="muted">—</span>}</td>
+              <td class="wide">{e.reason || <span class="muted">—</span>}</td>
               <td class="hide-sm">
                 <Change before={e.before} after={e.after} />
               </td>

@@ -553,7 +553,7 @@ function RefHistory(props: { ctx: PageContext; model: string; history: ModelPage
                   )}
                 </td>
                 <td>{e.actor}</td>
-                <td>{e.reason || <span class="muted">—</span>}</td>
+                <td class="wide">{e.reason || <span class="muted">—</span>}</td>
               </tr>
             ))}
           </tbody>
