@@ -2,24 +2,42 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { defineConfig } from "vitest/config";
 import { webhookReceiver } from "./test/webhook-receiver";
 
-// Every test runs inside workerd against local D1 and R2, the same runtime `wrangler deploy` targets.
+// Two projects: the registry's tests run inside workerd against local D1 and R2, the same runtime `wrangler deploy`
+// targets; the CLI's tests run in Node, where they can spawn the command and a local registry.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   return {
-    plugins: [
-      cloudflareTest({
-        main: "./src/index.ts",
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-secret" },
-          // Outbound fetches (webhook deliveries) reach an in-process receiver: a test worker cannot open a port.
-          outboundService: webhookReceiver,
-        },
-      }),
-    ],
     test: {
-      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-      setupFiles: ["./test/setup.ts"],
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-secret" },
+                // Outbound fetches (webhook deliveries) reach an in-process receiver: a test worker cannot open a port.
+                outboundService: webhookReceiver,
+              },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+            setupFiles: ["./test/setup.ts"],
+          },
+        },
+        {
+          test: {
+            name: "cli",
+            environment: "node",
+            include: ["cli/**/*.test.ts"],
+            // End-to-end tests start a registry and drive the built command as a subprocess.
+            testTimeout: 120_000,
+            hookTimeout: 120_000,
+          },
+        },
+      ],
     },
   };
 });

@@ -1,0 +1,190 @@
+/** Read commands: resolve, models, versions. */
+import type { Command } from "commander";
+import type { Model, Resolution, Version } from "../../src/client";
+import { collect, parseCount } from "../args";
+import { fields, morePages, table } from "../output";
+import { toReference } from "../pull";
+import { formatBytes } from "../units";
+import type { Action } from "./action";
+
+export interface PageFlags {
+  limit?: number;
+  cursor?: string;
+  all?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** `--limit/--cursor` ask for one page; `--all` follows next_cursor to the end. */
+export function pageOptions(command: Command): Command {
+  return command
+    .option("--limit <n>", "items per page (1–200)", parseCount("--limit", 1, 200))
+    .option("--cursor <cursor>", "continue from a previous page's next_cursor")
+    .option("--all", "fetch every page");
+}
+
+export async function pages<T>(flags: PageFlags, fetchPage: (query: { limit?: number; cursor?: string }) => Promise<Page<T>>): Promise<Page<T>> {
+  let page = await fetchPage({ limit: flags.limit ?? (flags.all ? 200 : undefined), cursor: flags.cursor });
+  const items = [...page.items];
+  while (flags.all && page.next_cursor) {
+    page = await fetchPage({ limit: flags.limit ?? 200, cursor: page.next_cursor });
+    items.push(...page.items);
+  }
+  return { items, next_cursor: page.next_cursor };
+}
+
+export function registerRegistry(program: Command, action: Action) {
+  program
+    .command("resolve")
+    .description("the version a reference points to now, with its artifacts")
+    .argument("<ref>", "models:/NAME/Production, NAME/Staging, NAME@alias, NAME/7, NAME/2.1.0, NAME/^2.1, NAME/latest")
+    .option("--key <routing-key>", "routing key that picks the arm when the ref is under a rollout")
+    .action(
+      action(async (ctx, ref: string, flags: { key?: string }) => {
+        const resolved = await ctx.client().GET("/v1/resolve", { params: { query: { ref: toReference(ref), key: flags.key } } });
+        ctx.out.result(resolved, humanResolution);
+      }),
+    );
+
+  const models = program.command("models").description("registered models");
+  pageOptions(
+    models
+      .command("list")
+      .description("list models by name")
+      .option("--q <text>", "case-insensitive substring of the name")
+      .option("--tag <key=value>", "only models with this tag; repeat to require several", collect),
+  ).action(
+    action(async (ctx, flags: PageFlags & { q?: string; tag?: string[] }) => {
+      const client = ctx.client();
+      const page = await pages(flags, (query) => client.GET("/v1/models", { params: { query: { ...query, q: flags.q, tag: flags.tag } } }));
+      ctx.out.result(page, (p) =>
+        p.items.length === 0
+          ? "no models"
+          : table(p.items, [
+              ["NAME", (m) => m.name],
+              ["LATEST", (m) => m.latest_version],
+              ["REFS", (m) => m.refs],
+              ["UPDATED", (m) => m.updated_at],
+              ["DESCRIPTION", (m) => m.description],
+            ]) + morePages(p.next_cursor),
+      );
+    }),
+  );
+  models
+    .command("show")
+    .description("a model with its refs and latest version")
+    .argument("<name>")
+    .action(
+      action(async (ctx, name: string) => {
+        const model = await ctx.client().GET("/v1/models/{name}", { params: { path: { name } } });
+        ctx.out.result(model, humanModel);
+      }),
+    );
+
+  const versions = program.command("versions").description("a model's versions");
+  pageOptions(
+    versions
+      .command("list")
+      .description("list versions, newest first")
+      .argument("<name>")
+      .option("--stage <stage>", "Production, Staging, Archived or None")
+      .option("--status <status>", "PENDING, READY or FAILED")
+      .option("--archived <bool>", "true or false"),
+  ).action(
+    action(async (ctx, name: string, flags: PageFlags & { stage?: string; status?: string; archived?: string }) => {
+      const client = ctx.client();
+      const filter = { stage: flags.stage, status: flags.status, archived: flags.archived } as {
+        stage?: Version["stage"];
+        status?: Version["status"];
+        archived?: "true" | "false";
+      };
+      const page = await pages(flags, (query) =>
+        client.GET("/v1/models/{name}/versions", { params: { path: { name }, query: { ...query, ...filter } } }),
+      );
+      ctx.out.result(page, (p) =>
+        p.items.length === 0
+          ? "no versions"
+          : table(p.items, [
+              ["VERSION", (v) => v.number],
+              ["SEMVER", (v) => v.semver],
+              ["STATUS", (v) => v.status],
+              ["STAGE", (v) => v.stage],
+              ["ALIASES", (v) => v.aliases],
+              ["CREATED", (v) => v.created_at],
+              ["METRICS", (v) => v.metrics],
+            ]) + morePages(p.next_cursor),
+      );
+    }),
+  );
+  versions
+    .command("show")
+    .description("one version by number or semver")
+    .argument("<name>")
+    .argument("<version>", "a number (7) or a semver (2.1.0)")
+    .action(
+      action(async (ctx, name: string, v: string) => {
+        const version = await ctx.client().GET("/v1/models/{name}/versions/{v}", { params: { path: { name, v } } });
+        ctx.out.result(version, humanVersion);
+      }),
+    );
+}
+
+export function humanModel(m: Model): string {
+  return fields([
+    ["name", m.name],
+    ["description", m.description],
+    ["latest version", m.latest_version],
+    ["refs", m.refs],
+    ["tags", m.tags],
+    ["created", `${m.created_at} by ${m.created_by}`],
+    ["updated", m.updated_at],
+  ]);
+}
+
+export function humanVersion(v: Version): string {
+  const head = fields([
+    ["model", v.model],
+    ["version", `${v.number} (${v.semver})`],
+    ["status", v.status],
+    ["stage", v.stage],
+    ["aliases", v.aliases],
+    ["archived", v.archived],
+    ["description", v.description],
+    ["run id", v.run_id],
+    ["git commit", v.git_commit],
+    ["source", v.source],
+    ["dataset", v.dataset ? [v.dataset.name, v.dataset.version, v.dataset.digest].filter(Boolean).join(" ") : null],
+    ["metrics", v.metrics],
+    ["params", v.params],
+    ["signature", v.signature ? `${v.signature.inputs.length} inputs, ${v.signature.outputs.length} outputs` : null],
+    ["tags", v.tags],
+    ["created", `${v.created_at} by ${v.created_by}`],
+  ]);
+  if (v.artifacts.length === 0) return head;
+  return `${head}\n\n${table(v.artifacts, [
+    ["ARTIFACT", (a) => a.path],
+    ["SIZE", (a) => formatBytes(a.size)],
+    ["SHA256", (a) => a.sha256],
+  ])}`;
+}
+
+function humanResolution(r: Resolution): string {
+  const head = fields([
+    ["reference", r.reference],
+    ["version", `${r.number} (${r.semver})`],
+    ["ref", r.ref],
+    ["arm", r.arm],
+    ["rollout", r.rollout_id],
+    ["status", r.status],
+  ]);
+  const artifacts = r.artifact ? [r.artifact] : r.artifacts;
+  if (artifacts.length === 0) return head;
+  return `${head}\n\n${table(artifacts, [
+    ["ARTIFACT", (a) => a.path],
+    ["SIZE", (a) => formatBytes(a.size)],
+    ["SHA256", (a) => a.sha256],
+  ])}`;
+}

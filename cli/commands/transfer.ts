@@ -1,0 +1,133 @@
+/** push and pull: the commands that move artifact bytes. */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { collect, parseCount, parseDataset, parseSize, parseTags, readJsonObject } from "../args";
+import type { Context } from "../context";
+import { collectFiles } from "../files";
+import { gitHead } from "../git";
+import { fields, table } from "../output";
+import { pull, type PullReport } from "../pull";
+import { push, type PushReport, type VersionMeta } from "../push";
+import { UploadState } from "../state";
+import { formatBytes, parseBytes } from "../units";
+import type { Action } from "./action";
+
+const MiB = 1024 * 1024;
+/** R2's part limits; the registry's default part size. */
+const MIN_PART = 5 * MiB;
+const MAX_PART = 5 * 1024 * MiB;
+const DEFAULT_PART = "64MiB";
+
+interface PushFlags {
+  version: string;
+  description?: string;
+  metrics?: string;
+  params?: string;
+  signature?: string;
+  dataset?: string;
+  datasetDigest?: string;
+  runId?: string;
+  gitCommit?: string | false;
+  source?: string;
+  tag?: string[];
+  partSize: number;
+  concurrency: number;
+  stateDir?: string;
+}
+
+export function registerTransfer(program: Command, action: Action) {
+  program
+    .command("push")
+    .description("hash files, declare them in a new version and upload them (resumable: run it again after an interruption)")
+    .argument("<name>", "model name (registered on first push)")
+    .argument("<paths...>", "files, or directories whose files are pushed under their relative paths")
+    .requiredOption("--version <semver>", "the version's semver, e.g. 2.1.0")
+    .option("--description <text>", "why this version exists (the changelog)")
+    .option("--metrics <file.json>", 'metrics as a JSON object, e.g. {"mae": 7.9}')
+    .option("--params <file.json>", "hyperparameters as a JSON object")
+    .option("--signature <file.json>", 'input/output signature: {"inputs": [{name, type, optional?}], "outputs": [...]}')
+    .option("--dataset <name[@version]>", "the training dataset")
+    .option("--dataset-digest <digest>", "the dataset's digest, e.g. sha256:…")
+    .option("--run-id <id>", "the training run's id")
+    .option("--git-commit <sha>", "the commit the model was built from (default: git HEAD when inside a repository)")
+    .option("--no-git-commit", "record no commit")
+    .option("--source <text>", "where the model came from (a URL, a pipeline name)")
+    .option("--tag <key=value>", "a version tag; repeat for several", collect)
+    .option("--part-size <size>", `bytes per part for files larger than one part (5MiB–5GiB)`, parseSize("--part-size", MIN_PART, MAX_PART), parseBytes(DEFAULT_PART)!)
+    .option("--concurrency <n>", "requests in flight at once", parseCount("--concurrency", 1, 64), 4)
+    .option("--state-dir <dir>", "where upload sessions are remembered for resuming (default: ./.edgereg)")
+    .action(
+      action(async (ctx, name: string, paths: string[], flags: PushFlags) => {
+        const files = await collectFiles(paths);
+        const meta = versionMeta(flags, ctx.io.cwd);
+        const state = new UploadState(resolve(ctx.io.cwd, flags.stateDir ?? ".edgereg"));
+        const client = ctx.client();
+        const progress = ctx.progress();
+        const transfer = { partSize: flags.partSize, concurrency: flags.concurrency };
+        const report = await push({ client, progress, state }, name, files, meta, transfer).finally(() => progress.stop());
+        ctx.out.result(report, humanPush);
+      }),
+    );
+
+  program
+    .command("pull")
+    .description("download a version's artifacts and verify every sha256 (resumes partial files)")
+    .argument("<ref>", "models:/NAME/Production, NAME/Staging, NAME@alias, NAME/7, NAME/2.1.0, NAME/^2.1, NAME/latest; a trailing /path pulls one artifact")
+    .option("-o, --output <dir>", "directory to write into", ".")
+    .option("--key <routing-key>", "routing key that picks the arm when the ref is under a rollout")
+    .option("--concurrency <n>", "downloads in flight at once", parseCount("--concurrency", 1, 64), 4)
+    .action(
+      action(async (ctx, ref: string, flags: { output: string; key?: string; concurrency: number }) => {
+        const client = ctx.client();
+        const progress = ctx.progress();
+        const options = { dir: resolve(ctx.io.cwd, flags.output), concurrency: flags.concurrency, key: flags.key };
+        const report = await pull({ client, progress }, ref, options).finally(() => progress.stop());
+        ctx.out.result(report, humanPull);
+      }),
+    );
+}
+
+function versionMeta(flags: PushFlags, cwd: string): VersionMeta {
+  const gitCommit = flags.gitCommit === false ? undefined : (flags.gitCommit ?? gitHead(cwd) ?? undefined);
+  const meta: VersionMeta = { semver: flags.version };
+  if (flags.description !== undefined) meta.description = flags.description;
+  if (flags.runId !== undefined) meta.run_id = flags.runId;
+  if (gitCommit !== undefined) meta.git_commit = gitCommit.toLowerCase();
+  if (flags.source !== undefined) meta.source = flags.source;
+  if (flags.dataset !== undefined) meta.dataset = parseDataset(flags.dataset, flags.datasetDigest);
+  // The registry validates each object's contents and names the wrong field; here only the files' shape is checked.
+  if (flags.metrics !== undefined) meta.metrics = readJsonObject(flags.metrics, "--metrics") as VersionMeta["metrics"];
+  if (flags.params !== undefined) meta.params = readJsonObject(flags.params, "--params") as VersionMeta["params"];
+  if (flags.signature !== undefined) meta.signature = readJsonObject(flags.signature, "--signature") as VersionMeta["signature"];
+  if (flags.tag?.length) meta.tags = parseTags(flags.tag);
+  return meta;
+}
+
+function humanPush(report: PushReport): string {
+  const { version } = report;
+  const sent = report.uploads.reduce((sum, u) => sum + u.bytes_sent, 0);
+  return [
+    `${version.model} version ${version.number} (${version.semver}) is ${version.status}${report.created ? "" : " (existing version)"}; sent ${formatBytes(sent)}`,
+    table(report.uploads, [
+      ["PATH", (u) => u.path],
+      ["SIZE", (u) => formatBytes(u.size)],
+      ["TRANSFER", (u) => (u.transfer === "multipart" ? `multipart ${u.parts_sent}/${u.parts} parts sent` : u.transfer)],
+      ["SHA256", (u) => u.sha256],
+    ]),
+  ].join("\n");
+}
+
+function humanPull(report: PullReport): string {
+  return [
+    fields([
+      ["reference", report.reference],
+      ["version", `${report.version} (${report.semver})`],
+      ["arm", report.arm],
+    ]),
+    table(report.artifacts, [
+      ["FILE", (a) => a.file],
+      ["SIZE", (a) => formatBytes(a.size)],
+      ["RESULT", (a) => a.outcome],
+    ]),
+  ].join("\n");
+}

@@ -1,0 +1,69 @@
+/** What every command action gets: output, settings, a client and progress, built from the global flags. */
+import type { Writable } from "node:stream";
+import type { Command } from "commander";
+import { createClient, type EdgeregClient } from "../src/client";
+import { configPath, readConfigFile, resolveSettings, type Settings } from "./config";
+import { UsageError } from "./errors";
+import { Output } from "./output";
+import { createProgress, type Progress } from "./progress";
+import { nodeFetch } from "./transport";
+
+export interface GlobalOptions {
+  url?: string;
+  token?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export interface Io {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** The typed client over the CLI's streaming transport. */
+export const cliClient = (url: string, token: string) => createClient({ url, token, fetch: nodeFetch, headers: { "User-Agent": "edgereg-cli/0.1" } });
+
+export class Context {
+  readonly out: Output;
+  private cachedClient?: EdgeregClient;
+  private cachedProgress?: Progress;
+
+  constructor(
+    readonly io: Io,
+    readonly options: GlobalOptions,
+  ) {
+    this.out = new Output({ json: Boolean(options.json), quiet: Boolean(options.quiet), stdout: io.stdout, stderr: io.stderr });
+  }
+
+  get configPath(): string {
+    return configPath(this.io.env);
+  }
+
+  settings(): Settings {
+    return resolveSettings(this.options, this.io.env, readConfigFile(this.configPath));
+  }
+
+  /** A client for commands that need credentials; a missing token is a usage error before any request. */
+  client(): EdgeregClient {
+    if (!this.cachedClient) {
+      const settings = this.settings();
+      if (!settings.token) throw new UsageError("no token: pass --token, set EDGEREG_TOKEN, or run edgereg login");
+      this.cachedClient = cliClient(settings.url, settings.token);
+    }
+    return this.cachedClient;
+  }
+
+  /** Bars when stderr is a terminal (and --json is off, which usually means a script reads stdout); lines otherwise. */
+  progress(): Progress {
+    this.cachedProgress ??= createProgress(this.out, Boolean(this.io.stderr.isTTY) && !this.out.json);
+    return this.cachedProgress;
+  }
+}
+
+/** The context for a command action: commander passes (...args, options, command) last. */
+export function contextOf(io: Io, command: Command): Context {
+  return new Context(io, command.optsWithGlobals<GlobalOptions>());
+}

@@ -1,0 +1,269 @@
+/**
+ * The edgereg command end to end: the built CLI as a subprocess against the worker on Miniflare (fresh D1 and R2,
+ * migrations applied, an admin token), as a CI job would run it.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_TOKEN, PartProxy, cli, startRegistry, tamperStoredBlob, tempDir, uniqueName, until, writeRandom, type Registry } from "./e2e-harness";
+import { EXIT } from "./errors";
+
+const MiB = 1024 * 1024;
+let registry: Registry;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  env = { EDGEREG_URL: registry.url, EDGEREG_TOKEN: ADMIN_TOKEN };
+});
+afterAll(() => registry?.dispose());
+
+const json = <T = any>(text: string): T => JSON.parse(text) as T;
+
+/** A model directory: one file over the 5 MiB part size, two small ones (one nested). */
+function modelDir() {
+  const dir = tempDir();
+  mkdirSync(join(dir, "model/tokenizer"), { recursive: true });
+  const weights = writeRandom(join(dir, "model/weights.bin"), 12 * MiB + 321);
+  writeFileSync(join(dir, "model/config.json"), JSON.stringify({ layers: 4, seed: Math.random() }));
+  writeFileSync(join(dir, "model/tokenizer/vocab.txt"), `a\nb\n${Math.random()}\n`);
+  writeFileSync(join(dir, "metrics.json"), JSON.stringify({ mae: 7.9, accuracy: 0.91 }));
+  return { dir, weights };
+}
+
+describe("push and pull", () => {
+  it("pushes a multi-file model in parts, records git HEAD, and pulls it back verified", async () => {
+    const { dir, weights } = modelDir();
+    spawnSync("git", ["init", "-q"], { cwd: dir });
+    spawnSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-q", "--allow-empty", "-m", "train"], { cwd: dir });
+    const head = spawnSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" }).stdout.trim();
+    const name = uniqueName("multi");
+
+    const pushed = await cli(
+      ["push", name, "model", "--version", "1.0.0", "--metrics", "metrics.json", "--tag", "team=ops", "--part-size", "5MiB", "--json"],
+      { cwd: dir, env },
+    );
+    expect(pushed.stderr).not.toContain("edgereg:");
+    expect(pushed.code).toBe(EXIT.ok);
+    const report = json(pushed.stdout);
+    expect(report.created).toBe(true);
+    expect(report.version).toMatchObject({ model: name, number: 1, semver: "1.0.0", status: "READY", git_commit: head, metrics: { mae: 7.9 }, tags: { team: "ops" } });
+    const uploads = Object.fromEntries(report.uploads.map((u: any) => [u.path, u]));
+    expect(Object.keys(uploads).sort()).toEqual(["config.json", "tokenizer/vocab.txt", "weights.bin"]);
+    expect(uploads["weights.bin"]).toMatchObject({ transfer: "multipart", parts: 3, parts_sent: 3, size: weights.length });
+    expect(uploads["config.json"].transfer).toBe("single");
+
+    const out = join(dir, "out");
+    const pulled = await cli(["pull", `models:/${name}/1.0.0`, "-o", out, "--json"], { cwd: dir, env });
+    expect(pulled.code).toBe(EXIT.ok);
+    expect(json(pulled.stdout).artifacts.map((a: any) => a.outcome)).toEqual(["downloaded", "downloaded", "downloaded"]);
+    expect(readFileSync(join(out, "weights.bin")).equals(weights)).toBe(true);
+    expect(readFileSync(join(out, "tokenizer/vocab.txt"), "utf8")).toBe(readFileSync(join(dir, "model/tokenizer/vocab.txt"), "utf8"));
+
+    // Pushing the same files again is a no-op success, so a retried CI job passes.
+    const again = await cli(["push", name, "model", "--version", "1.0.0", "--part-size", "5MiB", "--json"], { cwd: dir, env });
+    expect(again.code).toBe(EXIT.ok);
+    expect(json(again.stdout)).toMatchObject({ created: false, version: { status: "READY" } });
+    expect(json(again.stdout).uploads.every((u: any) => u.bytes_sent === 0)).toBe(true);
+  });
+
+  it("resumes an interrupted push without sending the parts the registry already has", async () => {
+    const dir = tempDir();
+    const weights = writeRandom(join(dir, "weights.bin"), 26 * MiB);
+    const name = uniqueName("resume");
+    const proxy = await new PartProxy(registry.url).start();
+    try {
+      proxy.holdPartsAfter = 2;
+      const args = ["push", name, "weights.bin", "--version", "0.1.0", "--part-size", "5MiB", "--concurrency", "2", "--json"];
+      const proxied = { ...env, EDGEREG_URL: proxy.url };
+      const first = await cli(args, { cwd: dir, env: proxied }, (child) => {
+        // Killed the hard way once the registry holds some parts and the next ones are stuck in the network.
+        until(() => proxy.stored.length >= 2 && proxy.held.length > 0 && proxy.inFlight === 0, "parts to stall").then(() => child.kill("SIGKILL"));
+      });
+      expect(first.signal).toBe("SIGKILL");
+
+      const saved = json(readFileSync(join(dir, ".edgereg/uploads.json"), "utf8")).uploads;
+      const [uploadId] = Object.values(saved).map((u: any) => u.upload_id);
+      const session = await fetch(`${registry.url}/v1/models/${name}/versions/0.1.0/uploads/${uploadId}`, {
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+      }).then((r) => r.json() as Promise<{ status: string; part_count: number; parts: { number: number }[] }>);
+      expect(session.status).toBe("open");
+      expect(session.part_count).toBe(6);
+      const onRegistry = session.parts.map((p) => p.number);
+      expect(onRegistry.length).toBeGreaterThanOrEqual(2);
+      expect(onRegistry.length).toBeLessThan(6);
+
+      proxy.reset();
+      const second = await cli(args, { cwd: dir, env: proxied });
+      expect(second.code).toBe(EXIT.ok);
+      expect(second.stderr).toContain(`resuming upload ${uploadId}`);
+      const missing = [1, 2, 3, 4, 5, 6].filter((n) => !onRegistry.includes(n));
+      expect([...proxy.stored].sort((a, b) => a - b)).toEqual(missing);
+      const report = json(second.stdout);
+      expect(report).toMatchObject({ created: false, version: { status: "READY" } });
+      expect(report.uploads[0]).toMatchObject({ upload_id: uploadId, parts: 6, parts_sent: missing.length });
+      expect(json(readFileSync(join(dir, ".edgereg/uploads.json"), "utf8")).uploads).toEqual({});
+
+      const out = join(dir, "out");
+      expect((await cli(["pull", `${name}/0.1.0`, "-o", out], { env })).code).toBe(EXIT.ok);
+      expect(readFileSync(join(out, "weights.bin")).equals(weights)).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it("detects a tampered artifact and a corrupt partial file, and resumes a good partial file with Range", async () => {
+    const dir = tempDir();
+    const tampered = writeRandom(join(dir, "tampered.bin"), 64 * 1024);
+    const big = writeRandom(join(dir, "big.bin"), 3 * MiB);
+    const name = uniqueName("verify");
+    expect((await cli(["push", name, "tampered.bin", "big.bin", "--version", "1.0.0"], { cwd: dir, env })).code).toBe(EXIT.ok);
+
+    // The registry's stored bytes change behind its back: pull refuses them and keeps nothing.
+    tamperStoredBlob(registry.persistTo, tampered);
+    const out = join(dir, "out");
+    const bad = await cli(["pull", `${name}/1.0.0/tampered.bin`, "-o", out], { env });
+    expect(bad.code).toBe(EXIT.integrity);
+    expect(bad.stderr).toMatch(/tampered\.bin: downloaded bytes have sha256 [0-9a-f]{64}, expected [0-9a-f]{64}/);
+    expect(existsSync(join(out, "tampered.bin"))).toBe(false);
+    expect(existsSync(join(out, "tampered.bin.partial"))).toBe(false);
+
+    // A partial file whose bytes are wrong is continued with Range, caught at the end, and removed.
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "big.bin.partial"), Buffer.alloc(MiB, 7));
+    const corrupt = await cli(["pull", `${name}/1.0.0/big.bin`, "-o", out, "--json"], { env });
+    expect(corrupt.code).toBe(EXIT.integrity);
+    expect(json(corrupt.stderr.trim().split("\n").pop()!).error).toMatchObject({ code: "SHA256_MISMATCH", details: { path: "big.bin" } });
+    expect(existsSync(join(out, "big.bin.partial"))).toBe(false);
+
+    // A correct partial file is continued from where it stopped.
+    writeFileSync(join(out, "big.bin.partial"), big.subarray(0, MiB + 17));
+    const resumed = await cli(["pull", `${name}/1.0.0/big.bin`, "-o", out, "--json"], { env });
+    expect(resumed.code).toBe(EXIT.ok);
+    expect(json(resumed.stdout).artifacts).toEqual([expect.objectContaining({ path: "big.bin", outcome: "resumed" })]);
+    expect(readFileSync(join(out, "big.bin")).equals(big)).toBe(true);
+  });
+});
+
+describe("promotion, refs and rollouts", () => {
+  it("promotes through the gate, runs a rollout to promotion and rolls back, with --json answers", async () => {
+    const dir = tempDir();
+    const name = uniqueName("serve");
+    const pushVersion = async (semver: string, accuracy: number) => {
+      writeFileSync(join(dir, "model.txt"), `${semver} ${Math.random()}`);
+      writeFileSync(join(dir, "metrics.json"), JSON.stringify({ accuracy }));
+      const pushed = await cli(["push", name, "model.txt", "--version", semver, "--metrics", "metrics.json", "-q"], { cwd: dir, env });
+      expect(pushed.code).toBe(EXIT.ok);
+    };
+    const run = async (...args: string[]) => {
+      const result = await cli([...args, "--json"], { cwd: dir, env });
+      expect(result.stderr).not.toContain("edgereg:");
+      expect(result.code).toBe(EXIT.ok);
+      return json(result.stdout);
+    };
+    await pushVersion("1.0.0", 0.9);
+    await pushVersion("1.1.0", 0.92);
+    await pushVersion("1.2.0", 0.5);
+
+    writeFileSync(join(dir, "policy.json"), JSON.stringify({ floors: { accuracy: 0.85 } }));
+    expect(await run("policy", "set", name, "policy.json")).toMatchObject({ floors: { accuracy: 0.85 } });
+    expect((await run("policy", "get", name)).floors).toEqual({ accuracy: 0.85 });
+    expect(await run("promote", name, "1", "--to", "staging", "--reason", "candidate")).toMatchObject({ version: 1, stage: "Staging" });
+    expect(await run("promote", name, "1.0.0", "--to", "Production", "--reason", "launch")).toMatchObject({ version: 1, stage: "Production", forced: false });
+    expect(await run("promote", name, "2", "--to", "Staging")).toMatchObject({ stage: "Staging" });
+
+    // The gate refuses a version under the floor and names the failed check.
+    const refused = await cli(["promote", name, "3", "--to", "Staging"], { env });
+    expect(refused.code).toBe(EXIT.refused);
+    expect(refused.stderr).toContain("[UNPROCESSABLE]");
+    expect(refused.stderr).toMatch(/✗ .*accuracy/);
+
+    const started = await run("rollout", "start", name, "Production", "--candidate", "2", "--steps", "10,50,100", "--reason", "canary");
+    expect(started).toMatchObject({ status: "active", stable_version: 1, candidate_version: 2, weight: 10, steps: [10, 50, 100] });
+    expect(await run("rollout", "set", name, "Production", "--next")).toMatchObject({ weight: 50 });
+    const status = await run("rollout", "status", name, "Production");
+    expect(status.history.map((h: any) => h.action)).toEqual(["start", "weight"]);
+    const arms = new Set<string>();
+    for (const key of ["a", "b", "c", "d"]) arms.add((await run("resolve", `${name}/Production`, "--key", key)).arm);
+    expect([...arms].every((arm) => arm === "stable" || arm === "candidate")).toBe(true);
+
+    expect(await run("rollout", "promote", name, "Production", "--reason", "healthy")).toMatchObject({ status: "promoted" });
+    expect(await run("resolve", `models:/${name}/Production`)).toMatchObject({ number: 2, arm: null });
+    expect(await run("refs", "rollback", name, "Production", "--reason", "p99 regression")).toMatchObject({ version: 1, previous_version: 2 });
+    const history = await run("refs", "history", name, "Production");
+    expect(history.items[0]).toMatchObject({ action: "rollback", from_version: 2, to_version: 1, reason: "p99 regression" });
+
+    expect(await run("refs", "set", name, "champion", "2")).toMatchObject({ ref: "champion", version: 2 });
+    expect((await run("models", "show", name)).refs).toMatchObject({ Production: 1, champion: 2 });
+    expect((await run("versions", "list", name)).items.map((v: any) => [v.number, v.stage])).toEqual([
+      [3, "None"],
+      [2, "Staging"],
+      [1, "Production"],
+    ]);
+    expect(await run("refs", "rm", name, "champion", "--reason", "retired")).toMatchObject({ ref: "champion", version: null });
+
+    writeFileSync(join(dir, "signature.json"), JSON.stringify({ inputs: [{ name: "distance_km", type: "double" }], outputs: [{ name: "delay", type: "double" }] }));
+    const plan = await run("plan", name, "--signature", "signature.json");
+    expect(plan.previous_version).toBe("1.2.0");
+    expect(plan.suggested_version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe("configuration, admin commands and failures", () => {
+  it("logs in to a 0600 config file that later commands use, and manages tokens", async () => {
+    const home = tempDir();
+    const login = await cli(["login", "--url", registry.url, "--token-stdin"], { env: { HOME: home }, input: `${ADMIN_TOKEN}\n` });
+    expect(login.code).toBe(EXIT.ok);
+    const config = join(home, ".config/edgereg/config.json");
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    expect(json(readFileSync(config, "utf8"))).toEqual({ url: registry.url, token: ADMIN_TOKEN });
+
+    const name = uniqueName("ci");
+    const created = await cli(["tokens", "create", name, "--role", "reader", "--model-glob", "nothing-*", "--json"], { env: { HOME: home } });
+    expect(created.code).toBe(EXIT.ok);
+    const token = json(created.stdout);
+    expect(token).toMatchObject({ name, role: "reader", model_glob: "nothing-*" });
+    expect(token.secret).toMatch(/^er_/);
+
+    const listed = await cli(["tokens", "list", "--all", "--json"], { env: { HOME: home } });
+    expect(json(listed.stdout).items.map((t: any) => t.id)).toContain(token.id);
+    expect((await cli(["tokens", "revoke", token.id], { env: { HOME: home } })).code).toBe(EXIT.ok);
+    const refused = await cli(["models", "list"], { env: { HOME: home, EDGEREG_TOKEN: token.secret } });
+    expect(refused.code).toBe(EXIT.refused);
+    expect(refused.stderr).toContain("[UNAUTHENTICATED]");
+
+    const audit = await cli(["audit", "--action", "token.*", "--limit", "5", "--json"], { env: { HOME: home } });
+    expect(json(audit.stdout).items.map((e: any) => e.action)).toContain("token.revoke");
+  });
+
+  it("exits non-zero with the registry's message, and tells usage and network failures apart", async () => {
+    const missing = await cli(["versions", "show", "no-such-model", "1"], { env });
+    expect(missing.code).toBe(EXIT.refused);
+    expect(missing.stderr).toContain("edgereg: model 'no-such-model' does not exist [NOT_FOUND]");
+    const asJson = await cli(["--json", "models", "show", "no-such-model"], { env });
+    expect(asJson.code).toBe(EXIT.refused);
+    expect(json(asJson.stderr).error).toMatchObject({ code: "NOT_FOUND", message: "model 'no-such-model' does not exist" });
+
+    const dir = tempDir();
+    writeFileSync(join(dir, "a.txt"), `a ${Math.random()}`);
+    const name = uniqueName("conflict");
+    expect((await cli(["push", name, "a.txt", "--version", "1.0.0", "-q"], { cwd: dir, env })).code).toBe(EXIT.ok);
+    writeFileSync(join(dir, "a.txt"), "different bytes");
+    const conflict = await cli(["push", name, "a.txt", "--version", "1.0.0"], { cwd: dir, env });
+    expect(conflict.code).toBe(EXIT.refused);
+    expect(conflict.stderr).toContain("already exists with other files (a.txt has different bytes)");
+
+    const invalid = await cli(["push", name, "a.txt", "--version", "v2"], { cwd: dir, env });
+    expect(invalid.code).toBe(EXIT.refused);
+    expect(invalid.stderr).toContain("[VALIDATION_FAILED]");
+
+    expect((await cli(["push", name, "a.txt"], { cwd: dir, env })).code).toBe(EXIT.usage);
+    expect((await cli(["push", name, "a.txt", "--version", "2.0.0", "--part-size", "1MiB"], { cwd: dir, env })).code).toBe(EXIT.usage);
+    const noUrl = await cli(["models", "list"], { env: {} });
+    expect(noUrl.code).toBe(EXIT.usage);
+    expect(noUrl.stderr).toContain("no registry URL");
+    const down = await cli(["models", "list", "--url", "http://127.0.0.1:9"], { env });
+    expect(down.code).toBe(EXIT.unreachable);
+  });
+});

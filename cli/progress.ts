@@ -1,0 +1,127 @@
+/** Transfer progress on stderr: a bar per file with throughput and ETA on a terminal, occasional plain lines otherwise. */
+import cliProgress from "cli-progress";
+import type { Output } from "./output";
+import { formatBytes, formatDuration } from "./units";
+
+export interface ProgressTask {
+  advance(bytes: number): void;
+  done(summary?: string): void;
+  fail(reason: string): void;
+}
+
+export interface Progress {
+  /** `already` bytes count as done without counting toward throughput (resumed transfers). */
+  task(label: string, total: number, already?: number): ProgressTask;
+  note(text: string): void;
+  stop(): void;
+}
+
+/** Plain progress lines come at most this often per task, so CI logs show life without flooding. */
+const PLAIN_INTERVAL_MS = 5000;
+
+export function createProgress(out: Output, interactive: boolean): Progress {
+  if (out.quiet) return silentProgress;
+  return interactive ? barProgress(out) : lineProgress(out);
+}
+
+const silentTask: ProgressTask = { advance() {}, done() {}, fail() {} };
+const silentProgress: Progress = { task: () => silentTask, note() {}, stop() {} };
+
+class Meter {
+  readonly started = Date.now();
+  moved = 0;
+  constructor(
+    readonly total: number,
+    public value: number,
+  ) {}
+  advance(bytes: number) {
+    this.value += bytes;
+    this.moved += bytes;
+  }
+  /** Bytes per second over this run only. */
+  rate(now = Date.now()) {
+    const seconds = (now - this.started) / 1000;
+    return seconds > 0 ? this.moved / seconds : 0;
+  }
+  eta() {
+    const rate = this.rate();
+    return rate > 0 ? (this.total - this.value) / rate : Infinity;
+  }
+  summary() {
+    const seconds = (Date.now() - this.started) / 1000;
+    // Throughput of a few bytes measures latency, not bandwidth: shown from a mebibyte on.
+    return `${formatBytes(this.total)} in ${seconds.toFixed(1)}s${this.moved >= 1024 * 1024 ? ` (${formatBytes(this.rate())}/s)` : ""}`;
+  }
+}
+
+function lineProgress(out: Output): Progress {
+  return {
+    task(label, total, already = 0) {
+      const meter = new Meter(total, already);
+      let last = Date.now();
+      return {
+        advance(bytes) {
+          meter.advance(bytes);
+          if (Date.now() - last < PLAIN_INTERVAL_MS || meter.value >= total) return;
+          last = Date.now();
+          const pct = total > 0 ? Math.floor((meter.value / total) * 100) : 100;
+          out.note(`${label}: ${pct}% (${formatBytes(meter.value)} of ${formatBytes(total)}, ${formatBytes(meter.rate())}/s, ETA ${formatDuration(meter.eta())})`);
+        },
+        done(summary) {
+          out.note(`${label}: ${summary ?? meter.summary()}`);
+        },
+        fail(reason) {
+          out.note(`${label}: failed: ${reason}`);
+        },
+      };
+    },
+    note: (text) => out.note(text),
+    stop() {},
+  };
+}
+
+function barProgress(out: Output): Progress {
+  const bars = new cliProgress.MultiBar({
+    stream: out.stderr,
+    hideCursor: true,
+    clearOnComplete: false,
+    autopadding: true,
+    fps: 8,
+    format: (options, params, payload: { label: string; meter: Meter }) => {
+      const width = options.barsize ?? 30;
+      const filled = Math.round(params.progress * width);
+      const bar = "█".repeat(filled) + "░".repeat(width - filled);
+      const { meter } = payload;
+      return (
+        `${payload.label} ${bar} ${String(Math.floor(params.progress * 100)).padStart(3)}% ` +
+        `${formatBytes(params.value)}/${formatBytes(params.total)} ${formatBytes(meter.rate())}/s ETA ${formatDuration(meter.eta())}`
+      );
+    },
+  });
+  // Finished files leave the bars and print one line, so a push of many files keeps a short screen.
+  return {
+    task(label, total, already = 0) {
+      const meter = new Meter(total, already);
+      const bar = bars.create(total, already, { label, meter });
+      // remove() redraws at once, printing the logged line where the bar was.
+      const end = (line: string) => {
+        bars.log(`${line}\n`);
+        bars.remove(bar);
+      };
+      return {
+        advance(bytes) {
+          meter.advance(bytes);
+          bar.update(meter.value, { label, meter });
+        },
+        done: (summary) => end(`✓ ${label}: ${summary ?? meter.summary()}`),
+        fail: (reason) => end(`✗ ${label}: ${reason}`),
+      };
+    },
+    note: (text) => bars.log(`${text}\n`),
+    stop() {
+      // Lines logged since the last redraw are printed by a redraw, which stop() alone does not do.
+      bars.update();
+      bars.stop();
+    },
+  };
+}

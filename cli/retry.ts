@@ -1,0 +1,32 @@
+import { EdgeregError } from "../src/client";
+import { NetworkError } from "./transport";
+
+export interface RetryOptions {
+  attempts: number;
+  /** Delay before the second attempt; doubled for each later one. */
+  firstDelayMs: number;
+  onRetry?: (error: unknown, attempt: number) => void;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { attempts: 4, firstDelayMs: 500 };
+
+/** A connection that broke mid-body surfaces as the socket's own error, with one of these codes. */
+const BROKEN_CONNECTION = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ERR_STREAM_PREMATURE_CLOSE"]);
+
+/** Failures worth another try: the network, the server's own errors, throttling. A refusal (4xx) stays a refusal. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof EdgeregError) return error.status >= 500 || error.status === 429 || error.status === 408;
+  return error instanceof NetworkError || BROKEN_CONNECTION.has((error as NodeJS.ErrnoException)?.code ?? "");
+}
+
+export async function withRetry<T>(job: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await job();
+    } catch (error) {
+      if (attempt >= options.attempts || !isTransient(error)) throw error;
+      options.onRetry?.(error, attempt);
+      await new Promise((resolve) => setTimeout(resolve, options.firstDelayMs * 2 ** (attempt - 1)));
+    }
+  }
+}
