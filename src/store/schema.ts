@@ -314,3 +314,18 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
   ],
 );
+
+/**
+ * Mutations per token and fixed one-minute window (src/http/rate-limit.ts). One upsert counts and reads in a single
+ * statement, so concurrent requests never both see the last free slot; the cron trigger prunes old windows.
+ */
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").notNull(),
+    /** Epoch milliseconds at which the window opened. */
+    windowStart: integer("window_start").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index("rate_limits_by_window").on(t.windowStart)],
+);
