@@ -125,8 +125,9 @@ export function registerRefs(program: Command, action: Action) {
     .option("--steps <percents>", "planned weights, e.g. 5,50,100 (starts at the first)", parsePercents("--steps"))
     .option("--policy <file.json>", "auto-rollback rule {metric, direction, max_drop | floor, min_samples, window_s}")
     .option("--reason <text>", "why")
+    .option("--force", "on Production: start despite a failing promotion gate (needs --reason; audited)")
     .action(
-      action(async (ctx, name: string, ref: string, flags: { candidate: string; weight?: number; steps?: number[]; policy?: string; reason?: string }) => {
+      action(async (ctx, name: string, ref: string, flags: { candidate: string; weight?: number; steps?: number[]; policy?: string; reason?: string; force?: boolean }) => {
         if ((flags.weight === undefined) === (flags.steps === undefined)) throw new UsageError("give --weight or --steps (not both)");
         const started = await ctx.client().PUT("/v1/models/{name}/rollouts/{ref}", {
           params: { path: { name, ref } },
@@ -135,6 +136,7 @@ export function registerRefs(program: Command, action: Action) {
             weight: flags.weight,
             steps: flags.steps,
             reason: flags.reason,
+            force: flags.force,
             policy: flags.policy === undefined ? undefined : (readJsonObject(flags.policy, "--policy") as RolloutStart["policy"]),
           },
         });

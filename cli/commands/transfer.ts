@@ -1,6 +1,6 @@
 /** push and pull: the commands that move artifact bytes. */
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { collect, parseCount, parseDataset, parseSize, parseTags, readJsonObject } from "../args";
 import type { Context } from "../context";
 import { collectFiles } from "../files";
@@ -9,14 +9,14 @@ import { fields, table } from "../output";
 import { pull, type PullReport } from "../pull";
 import { push, type PushReport, type VersionMeta } from "../push";
 import { UploadState } from "../state";
-import { formatBytes, parseBytes } from "../units";
+import { formatBytes } from "../units";
 import type { Action } from "./action";
 
 const MiB = 1024 * 1024;
 /** R2's part limits; the registry's default part size. */
 const MIN_PART = 5 * MiB;
 const MAX_PART = 5 * 1024 * MiB;
-const DEFAULT_PART = "64MiB";
+const DEFAULT_PART_BYTES = 64 * MiB;
 
 interface PushFlags {
   version: string;
@@ -53,7 +53,11 @@ export function registerTransfer(program: Command, action: Action) {
     .option("--no-git-commit", "record no commit")
     .option("--source <text>", "where the model came from (a URL, a pipeline name)")
     .option("--tag <key=value>", "a version tag; repeat for several", collect)
-    .option("--part-size <size>", `bytes per part for files larger than one part (5MiB–5GiB)`, parseSize("--part-size", MIN_PART, MAX_PART), parseBytes(DEFAULT_PART)!)
+    .addOption(
+      new Option("--part-size <size>", "bytes per part; larger files go in parts, smaller ones in one request (5MiB–5GiB)")
+        .argParser(parseSize("--part-size", MIN_PART, MAX_PART))
+        .default(DEFAULT_PART_BYTES, "64MiB"),
+    )
     .option("--concurrency <n>", "requests in flight at once", parseCount("--concurrency", 1, 64), 4)
     .option("--state-dir <dir>", "where upload sessions are remembered for resuming (default: ./.edgereg)")
     .action(
