@@ -8,6 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
+import { artifactProxy, ARTIFACTS_API } from "./artifacts";
 import { invalidParameter, MlflowError, mlflowErrorOf } from "./errors";
 import { API, registry } from "./registry";
 
@@ -16,7 +17,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export const mlflow = new Hono<AppEnv>();
 
-for (const prefix of [API]) {
+for (const prefix of [API, ARTIFACTS_API]) {
   mlflow.use(
     `${prefix}/*`,
     bodyLimit({
@@ -28,9 +29,10 @@ for (const prefix of [API]) {
   );
 }
 mlflow.route("/", registry);
+mlflow.route("/", artifactProxy);
 
 // MLflow's client falls back between an RPC's endpoints on ENDPOINT_NOT_FOUND, and reports it clearly otherwise.
-for (const prefix of [API]) {
+for (const prefix of [API, ARTIFACTS_API]) {
   mlflow.all(`${prefix}/*`, (c) => {
     throw new MlflowError("ENDPOINT_NOT_FOUND", `edgereg does not serve ${c.req.method} ${c.req.path}; see docs/mlflow.md for the supported MLflow endpoints.`);
   });
