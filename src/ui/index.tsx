@@ -125,10 +125,7 @@ ui.get("/ui", async (c) => {
   authorize(principal, "reader");
   const query = parseInput(ModelsQuery, c.req.query());
   const models = await listModels(c.var.db, { q: query.q || undefined, glob: principal.modelGlob }, { limit: MODELS_PAGE, cursor: query.cursor });
-  const summaries = await modelSummaries(
-    c.var.db,
-    models.items.map((m) => m.name),
-  );
+  const summaries = await modelSummaries(c.var.db, models.items.map((m) => m.name));
   const data = { q: query.q || undefined, cursor: query.cursor, models: models.items, summaries, nextCursor: models.next_cursor };
   return page(c, 200, <ModelsPage ctx={await pageContext(c, principal)} data={data} />);
 });
