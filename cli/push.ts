@@ -67,7 +67,7 @@ export async function push(ctx: PushContext, model: string, local: LocalFile[], 
   // One budget of concurrent requests for the whole push; the first failure stops parts that have not started.
   const run = limiter(transfer.concurrency);
   const target = { model, number: version.number, semver: version.semver };
-  const uploads = await settleAll(files.map((file) => uploadFile(ctx, target, file, transfer, run, created)));
+  const uploads = await settleAll(files.map((file) => uploadFile(ctx, target, file, transfer, run)));
   const final = await ctx.client.GET("/v1/models/{name}/versions/{v}", { params: { path: { name: model, v: String(version.number) } } });
   return { created, version: final, uploads };
 }
@@ -150,34 +150,30 @@ interface Target {
   semver: string;
 }
 
-async function uploadFile(ctx: PushContext, target: Target, file: HashedFile, transfer: TransferOptions, run: Run, fresh: boolean): Promise<UploadReport> {
+async function uploadFile(ctx: PushContext, target: Target, file: HashedFile, transfer: TransferOptions, run: Run): Promise<UploadReport> {
+  if (file.size > transfer.partSize) return uploadParts(ctx, target, file, transfer, run);
   const base = { path: file.path, size: file.size, sha256: file.sha256 };
-  if (file.size <= transfer.partSize) {
-    // A fresh version has nothing verified yet; a resumed one may, and its bytes need not travel again.
-    if (!fresh && (await ctx.client.hasArtifact(target.model, target.number, file.path))) {
-      ctx.progress.note(`${file.path}: already uploaded`);
-      return { ...base, transfer: "skipped", bytes_sent: 0 };
-    }
-    const task = ctx.progress.task(file.path, file.size);
-    let sent = 0;
-    await run(() =>
-      withRetry(async () => {
-        task.advance(-sent);
-        sent = 0;
-        const body = fileRange(file.source, 0, file.size, (n) => {
-          sent += n;
-          task.advance(n);
-        });
-        return ctx.client.putArtifact(target.model, target.number, file.path, body, file.size);
-      }),
-    ).catch((error: unknown) => {
-      task.fail(errorText(error));
-      throw error;
+  const task = ctx.progress.task(file.path, file.size);
+  const sent = await run(async () => {
+    // Bytes the registry already holds (a resumed push, or the same file in another version) need not travel again.
+    if (await ctx.client.hasArtifact(target.model, target.number, file.path)) return false;
+    let counted = 0;
+    await withRetry(() => {
+      task.advance(-counted);
+      counted = 0;
+      const body = fileRange(file.source, 0, file.size, (n) => {
+        counted += n;
+        task.advance(n);
+      });
+      return ctx.client.putArtifact(target.model, target.number, file.path, body, file.size);
     });
-    task.done();
-    return { ...base, transfer: "single", bytes_sent: file.size };
-  }
-  return uploadParts(ctx, target, file, transfer, run);
+    return true;
+  }).catch((error: unknown) => {
+    task.fail(errorText(error));
+    throw error;
+  });
+  task.done(sent ? undefined : "already stored");
+  return sent ? { ...base, transfer: "single", bytes_sent: file.size } : { ...base, transfer: "skipped", bytes_sent: 0 };
 }
 
 async function uploadParts(ctx: PushContext, target: Target, file: HashedFile, transfer: TransferOptions, run: Run): Promise<UploadReport> {
