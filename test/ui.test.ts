@@ -192,8 +192,11 @@ describe("admin UI actions", () => {
 
     // The weight slider's one script runs under the page's CSP nonce.
     const page = await ui("GET", `/ui/models/${model}`, { session: ADMIN });
-    const nonce = /<script nonce="([^"]+)">/.exec(await page.text())![1]!;
+    const html = await page.text();
+    const nonce = /<script nonce="([^"]+)">/.exec(html)![1]!;
     expect(page.headers.get("Content-Security-Policy")).toContain(`script-src 'nonce-${nonce}'`);
+    // Production had no version before v1, but rolling it back now ends the canary.
+    expect(html).toContain("End the rollout, keep v1");
 
     const next = await ui("POST", `/ui/models/${model}/rollouts/Production/weight`, { session: ADMIN, form: { step: "next", reason: "", _csrf: csrf } });
     expect(next.status).toBe(303);

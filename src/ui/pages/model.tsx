@@ -208,7 +208,7 @@ function RefCard(props: { ctx: PageContext; model: string; card: RefCardData; ad
         </div>
       )}
       {card.lastReason && <div class="reason">“{card.lastReason}”</div>}
-      {props.admin && card.target && card.rollbackTo !== null && (
+      {props.admin && card.target && (card.rollout || card.rollbackTo !== null) && (
         <div class="actions">
           <details class="confirm">
             <summary>Roll back…</summary>
