@@ -37,6 +37,16 @@ export default defineConfig(async () => {
             hookTimeout: 120_000,
           },
         },
+        {
+          test: {
+            name: "ui",
+            environment: "node",
+            include: ["e2e/**/*.test.ts"],
+            // Drives the admin UI in headless Chromium against a local registry started once per file.
+            testTimeout: 60_000,
+            hookTimeout: 180_000,
+          },
+        },
       ],
     },
   };
