@@ -1,3 +1,4 @@
+import { sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "./schema";
 
@@ -18,4 +19,12 @@ function errorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as { cause?: unknown }).cause;
   return `${error.message} ${cause instanceof Error ? cause.message : ""}`;
+}
+
+/**
+ * `column IN (…)` with the whole list bound as ONE JSON parameter: D1 allows at most 100 bound parameters per
+ * statement, which a page of ids would otherwise exceed.
+ */
+export function inList(column: AnyColumn, values: readonly (string | number)[]): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
 }

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { conflict, notFound } from "../domain/errors";
 import { auditInsert, type Mutation } from "./audit";
-import { isUniqueViolation, type Database } from "./db";
+import { inList, isUniqueViolation, type Database } from "./db";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
 import { modelTags, models, refs, versions } from "./schema";
 import { tagRows, tagsOf, type TagPatch } from "./tags";
@@ -129,16 +129,16 @@ async function viewsOf(db: Database, rows: ModelRow[]): Promise<ModelView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [tags, refRows, latest] = await db.batch([
-    db.select().from(modelTags).where(inArray(modelTags.modelId, ids)),
+    db.select().from(modelTags).where(inList(modelTags.modelId, ids)),
     db
       .select({ modelId: refs.modelId, name: refs.name, number: versions.number })
       .from(refs)
       .innerJoin(versions, eq(versions.id, refs.versionId))
-      .where(inArray(refs.modelId, ids)),
+      .where(inList(refs.modelId, ids)),
     db
       .select({ modelId: versions.modelId, number: sql<number>`MAX(${versions.number})` })
       .from(versions)
-      .where(and(inArray(versions.modelId, ids), eq(versions.status, "READY")))
+      .where(and(inList(versions.modelId, ids), eq(versions.status, "READY")))
       .groupBy(versions.modelId),
   ]);
   return rows.map((row) =>

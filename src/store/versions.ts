@@ -14,7 +14,7 @@ import {
   type VersionStatus,
 } from "../domain/versions";
 import { auditInsert, auditInsertIfChanged, type Mutation } from "./audit";
-import { isUniqueViolation, type Database } from "./db";
+import { inList, isUniqueViolation, type Database } from "./db";
 import { requireModel, type ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
 import { artifacts, refs, rollouts, versionTags, versions } from "./schema";
@@ -338,8 +338,8 @@ export async function viewsOf(db: Database, model: ModelRow, rows: VersionRow[],
   const ids = rows.map((r) => r.id);
   const [refRows, tagRows, artifactRows] = await db.batch([
     db.select({ name: refs.name, versionId: refs.versionId }).from(refs).where(eq(refs.modelId, model.id)),
-    db.select().from(versionTags).where(inArray(versionTags.versionId, ids)),
-    db.select().from(artifacts).where(inArray(artifacts.versionId, ids)).orderBy(artifacts.path),
+    db.select().from(versionTags).where(inList(versionTags.versionId, ids)),
+    db.select().from(artifacts).where(inList(artifacts.versionId, ids)).orderBy(artifacts.path),
   ]);
   return rows.map((row) =>
     versionView(
