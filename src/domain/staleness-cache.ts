@@ -1,0 +1,78 @@
+/**
+ * A per-isolate cache whose answers are never older than a bound (DESIGN §6). Misses for the same key share one
+ * load (no stampede); failed loads are not kept; time comes from the caller so tests move it without sleeping.
+ */
+
+export interface Lookup<V> {
+  value: V;
+  /** How old the answer is, in ms: 0 when this call (or a load it joined) read it from the source. */
+  ageMs: number;
+  /** True when the answer came from memory rather than a load started for or joined by this call. */
+  cached: boolean;
+}
+
+interface Entry<V> {
+  value: V;
+  loadedAt: number;
+}
+
+export class StalenessCache<K, V> {
+  private readonly entries = new Map<K, Entry<V>>();
+  private readonly inFlight = new Map<K, Promise<Entry<V>>>();
+  /** Bumped by clear(): a load that began before a clear must not repopulate the cache with older data. */
+  private epoch = 0;
+
+  constructor(
+    readonly maxAgeMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async get(key: K, now: number, load: () => Promise<V>): Promise<Lookup<V>> {
+    const entry = this.entries.get(key);
+    if (entry && now - entry.loadedAt < this.maxAgeMs) return { value: entry.value, ageMs: now - entry.loadedAt, cached: true };
+    const pending = this.inFlight.get(key) ?? this.startLoad(key, now, load);
+    const loaded = await pending;
+    return { value: loaded.value, ageMs: 0, cached: false };
+  }
+
+  /** Drops every entry and orphans loads in flight: the next lookup reads the source again. */
+  clear(): void {
+    this.epoch++;
+    this.entries.clear();
+    this.inFlight.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private startLoad(key: K, now: number, load: () => Promise<V>): Promise<Entry<V>> {
+    const epoch = this.epoch;
+    const pending = load().then(
+      (value) => {
+        const entry = { value, loadedAt: now };
+        if (epoch === this.epoch) {
+          this.inFlight.delete(key);
+          this.remember(key, entry);
+        }
+        return entry;
+      },
+      (error: unknown) => {
+        if (epoch === this.epoch) this.inFlight.delete(key);
+        throw error;
+      },
+    );
+    this.inFlight.set(key, pending);
+    return pending;
+  }
+
+  private remember(key: K, entry: Entry<V>): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) {
+      // Maps iterate in insertion order, so the first key is the least recently loaded.
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, entry);
+  }
+}
