@@ -82,9 +82,7 @@ function detailLines(details: unknown): string {
   if (!isObject(details)) return "";
   const lines: string[] = [];
   for (const issue of asArray(details.issues)) if (isObject(issue)) lines.push(`  ${issue.path || "body"}: ${issue.message}`);
-  for (const check of asArray(details.checks ?? details.failed)) {
-    if (isObject(check) && check.passed !== true) lines.push(`  ✗ ${check.name ?? check.check ?? "check"}: ${check.message ?? check.detail ?? JSON.stringify(check)}`);
-  }
+  for (const check of asArray(details.checks)) if (isObject(check) && check.passed === false) lines.push(`  ✗ ${check.name}: ${check.detail}`);
   if (typeof details.request_id === "string") lines.push(`  request id: ${details.request_id}`);
   return lines.map((l) => `${l}\n`).join("");
 }

@@ -49,6 +49,8 @@ class Meter {
   }
   summary() {
     const seconds = (Date.now() - this.started) / 1000;
+    const resumed = this.moved < this.total && this.value >= this.total;
+    if (resumed) return `${formatBytes(this.moved)} of ${formatBytes(this.total)} transferred in ${seconds.toFixed(1)}s; the rest was already there`;
     // Throughput of a few bytes measures latency, not bandwidth: shown from a mebibyte on.
     return `${formatBytes(this.total)} in ${seconds.toFixed(1)}s${this.moved >= 1024 * 1024 ? ` (${formatBytes(this.rate())}/s)` : ""}`;
   }
@@ -98,6 +100,15 @@ function barProgress(out: Output): Progress {
       );
     },
   });
+  // Ctrl-C must not leave the terminal without its cursor; the push resumes from the registry next time.
+  const interrupted = (signal: NodeJS.Signals) => () => {
+    bars.stop();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  const onInt = interrupted("SIGINT");
+  const onTerm = interrupted("SIGTERM");
+  process.once("SIGINT", onInt);
+  process.once("SIGTERM", onTerm);
   // Finished files leave the bars and print one line, so a push of many files keeps a short screen.
   return {
     task(label, total, already = 0) {
@@ -119,6 +130,8 @@ function barProgress(out: Output): Progress {
     },
     note: (text) => bars.log(`${text}\n`),
     stop() {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
       // Lines logged since the last redraw are printed by a redraw, which stop() alone does not do.
       bars.update();
       bars.stop();

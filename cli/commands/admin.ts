@@ -6,7 +6,7 @@ import { cliClient } from "../context";
 import { UsageError } from "../errors";
 import { fields, morePages, table } from "../output";
 import type { Action } from "./action";
-import { pageOptions, pages, type PageFlags } from "./registry";
+import { pageOptions, pages, type PageFlags } from "./pages";
 
 export function registerAdmin(program: Command, action: Action) {
   program

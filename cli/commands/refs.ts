@@ -5,7 +5,7 @@ import { parsePercent, parsePercents, readJsonObject, versionRef } from "../args
 import { UsageError } from "../errors";
 import { fields, morePages, table } from "../output";
 import type { Action } from "./action";
-import { pageOptions, pages, type PageFlags } from "./registry";
+import { pageOptions, pages, type PageFlags } from "./pages";
 
 export function registerRefs(program: Command, action: Action) {
   const refs = program.command("refs").description("stage refs (Production, Staging) and aliases");

@@ -1,40 +1,12 @@
 /** Read commands: resolve, models, versions. */
 import type { Command } from "commander";
 import type { Model, Resolution, Version } from "../../src/client";
-import { collect, parseCount } from "../args";
+import { collect } from "../args";
 import { fields, morePages, table } from "../output";
 import { toReference } from "../pull";
 import { formatBytes } from "../units";
 import type { Action } from "./action";
-
-export interface PageFlags {
-  limit?: number;
-  cursor?: string;
-  all?: boolean;
-}
-
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-
-/** `--limit/--cursor` ask for one page; `--all` follows next_cursor to the end. */
-export function pageOptions(command: Command): Command {
-  return command
-    .option("--limit <n>", "items per page (1–200)", parseCount("--limit", 1, 200))
-    .option("--cursor <cursor>", "continue from a previous page's next_cursor")
-    .option("--all", "fetch every page");
-}
-
-export async function pages<T>(flags: PageFlags, fetchPage: (query: { limit?: number; cursor?: string }) => Promise<Page<T>>): Promise<Page<T>> {
-  let page = await fetchPage({ limit: flags.limit ?? (flags.all ? 200 : undefined), cursor: flags.cursor });
-  const items = [...page.items];
-  while (flags.all && page.next_cursor) {
-    page = await fetchPage({ limit: flags.limit ?? 200, cursor: page.next_cursor });
-    items.push(...page.items);
-  }
-  return { items, next_cursor: page.next_cursor };
-}
+import { pageOptions, pages, type PageFlags } from "./pages";
 
 export function registerRegistry(program: Command, action: Action) {
   program
@@ -132,7 +104,7 @@ export function registerRegistry(program: Command, action: Action) {
     );
 }
 
-export function humanModel(m: Model): string {
+function humanModel(m: Model): string {
   return fields([
     ["name", m.name],
     ["description", m.description],
@@ -144,7 +116,7 @@ export function humanModel(m: Model): string {
   ]);
 }
 
-export function humanVersion(v: Version): string {
+function humanVersion(v: Version): string {
   const head = fields([
     ["model", v.model],
     ["version", `${v.number} (${v.semver})`],
