@@ -21,6 +21,7 @@ import { versions } from "./http/versions";
 import { webhooks } from "./http/webhooks";
 import { mlflow } from "./mlflow";
 import { database, type Database } from "./store/db";
+import { ui } from "./ui";
 
 /** JSON bodies above this are refused with 413 before they are read; artifact bytes have their own routes. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -56,7 +57,7 @@ export function createApp(options: AppOptions = {}) {
   });
   app.use(credentials());
 
-  for (const routes of [health, models, versions, artifacts, refs, tokens, audit, policy, stage, observations, drift, webhooks, mlflow]) app.route("/", routes);
+  for (const routes of [health, models, versions, artifacts, refs, tokens, audit, policy, stage, observations, drift, webhooks, mlflow, ui]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
   app.doc31("/openapi.json", {
