@@ -2,7 +2,8 @@
 // persistent local D1 and R2. Shared by `npm start`, the benchmarks and the CLI's end-to-end tests.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
@@ -59,7 +60,9 @@ export async function startLocalRegistry({
 } = {}) {
   mkdirSync(persistTo, { recursive: true });
   applyMigrations(persistTo, { quiet });
-  const scriptPath = bundle(join(root, ".wrangler/dist"), { quiet: true });
+  // A directory per server: test projects may build bundles in parallel.
+  const outdir = mkdtempSync(join(tmpdir(), "edgereg-bundle-"));
+  const scriptPath = bundle(outdir, { quiet: true });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
   const v3 = join(persistTo, "v3");
   const mf = new Miniflare({
@@ -67,7 +70,7 @@ export async function startLocalRegistry({
     name: "edgereg",
     modules: true,
     scriptPath,
-    modulesRoot: join(root, ".wrangler/dist"),
+    modulesRoot: outdir,
     bindings: { ...workerOptions.bindings, ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...vars },
     host,
     port,
@@ -78,5 +81,9 @@ export async function startLocalRegistry({
     log: new Log(quiet ? LogLevel.ERROR : LogLevel.INFO),
   });
   const url = await mf.ready;
-  return { url: url.origin, mf, dispose: () => mf.dispose() };
+  const dispose = async () => {
+    await mf.dispose();
+    rmSync(outdir, { recursive: true, force: true });
+  };
+  return { url: url.origin, mf, dispose };
 }
