@@ -41,6 +41,28 @@ describe("node transport", () => {
     expect(head.body).toBeNull();
   });
 
+  it("sends a held body again when a kept-alive socket turns out closed", async () => {
+    // A server that drops every connection on its second request, as an idle keep-alive timeout does.
+    const served = new WeakSet<object>();
+    let requests = 0;
+    const flaky = createServer((req, res) => {
+      requests++;
+      if (served.has(req.socket)) return req.socket.destroy();
+      served.add(req.socket);
+      req.resume().on("end", () => res.end("ok"));
+    });
+    await new Promise<void>((ok) => flaky.listen(0, "127.0.0.1", ok));
+    const at = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+    try {
+      expect(await (await nodeFetch(new Request(`${at}/1`, { method: "POST", body: "{}" }))).text()).toBe("ok");
+      expect(await (await nodeFetch(new Request(`${at}/2`, { method: "POST", body: "{}" }))).text()).toBe("ok");
+      expect(requests).toBe(3);
+    } finally {
+      flaky.closeAllConnections();
+      await new Promise((ok) => flaky.close(ok));
+    }
+  });
+
   it("turns a refused connection into a NetworkError", async () => {
     const refused = await nodeFetch(new Request("http://127.0.0.1:9/")).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(NetworkError);
