@@ -11,9 +11,11 @@ import { audit } from "./http/audit";
 import { drift } from "./http/drift";
 import { errorBody, errorResponse } from "./http/errors";
 import { health } from "./http/health";
+import { maintenance } from "./http/maintenance";
 import { models } from "./http/models";
 import { observations } from "./http/observations";
 import { policy } from "./http/policy";
+import { mutationRateLimit } from "./http/rate-limit";
 import { refs } from "./http/refs";
 import { stage } from "./http/stage";
 import { tokens } from "./http/tokens";
@@ -26,7 +28,8 @@ import { ui } from "./ui";
 /** JSON bodies above this are refused with 413 before they are read; artifact bytes have their own routes. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
-const STREAMING_BODY = /\/(artifacts\/|uploads\/[^/]+\/parts\/)/;
+/** The artifact-byte routes, anchored: a model or ref named "artifacts" must not lift the JSON limit off its routes. */
+const STREAMING_BODY = /^\/v1\/models\/[^/]+\/versions\/[^/]+\/(artifacts\/|uploads\/[^/]+\/parts\/)/;
 
 export interface AppOptions {
   clock?: Clock;
@@ -56,8 +59,9 @@ export function createApp(options: AppOptions = {}) {
     })(c, next);
   });
   app.use(credentials());
+  app.use(mutationRateLimit());
 
-  for (const routes of [health, models, versions, artifacts, refs, tokens, audit, policy, stage, observations, drift, webhooks, mlflow, ui]) app.route("/", routes);
+  for (const routes of [health, models, versions, artifacts, refs, tokens, audit, policy, stage, observations, drift, webhooks, mlflow, ui, maintenance]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
   app.doc31("/openapi.json", {

@@ -10,6 +10,10 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** 0 = strict resolution from D1's primary; > 0 = per-isolate answers at most this old. */
   RESOLVE_MAX_STALENESS_MS?: string;
+  /** Mutations one token may make per minute (429 past it); 0 turns the limit off. The bootstrap admin is exempt. */
+  RATE_LIMIT_MUTATIONS_PER_MINUTE?: string;
+  /** Hours an orphaned multipart upload or unreferenced blob is kept before the cron trigger collects it. */
+  ORPHAN_GRACE_HOURS?: string;
 }
 
 /** Per-request values set by middleware and read by handlers through `c.var`. */

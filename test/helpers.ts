@@ -138,3 +138,60 @@ export function clockedRegistry(startMs = Date.now()) {
     cron: () => runScheduled(env, clock),
   };
 }
+
+/**
+ * A registry with a clock the test moves and bindings of the test's choosing (vars such as ORPHAN_GRACE_HOURS, a
+ * faulty DB). `restart()` builds a new app, as a fresh isolate would; `setEnv()` changes bindings between calls.
+ */
+export function registryWith(options: { startMs?: number; env?: Partial<import("../src/env").Env> } = {}) {
+  const clock = { ms: options.startMs ?? Date.now(), now: () => clock.ms };
+  const overrides: Partial<import("../src/env").Env> = { ...options.env };
+  const bindings = () => ({ ...env, ...overrides });
+  let app = createApp({ clock });
+  const send = async (method: string, path: string, options: CallOptions = {}): Promise<Response> => {
+    const headers = new Headers(options.headers);
+    const token = options.token === undefined ? ADMIN : options.token;
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    const raw = typeof options.body === "string" || options.body instanceof Uint8Array || options.body instanceof ReadableStream;
+    if (options.body !== undefined && !raw) headers.set("Content-Type", "application/json");
+    const body = options.body === undefined ? undefined : raw ? (options.body as BodyInit) : JSON.stringify(options.body);
+    const ctx = createExecutionContext();
+    const res = await app.fetch(new Request(`${BASE}${path}`, { method, headers, body }), bindings(), ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
+  return {
+    clock,
+    advance: (seconds: number) => void (clock.ms += seconds * 1000),
+    call: send,
+    async callJson<T = any>(method: string, path: string, status: number, options: CallOptions = {}): Promise<T> {
+      const res = await send(method, path, options);
+      const text = await res.text();
+      expect(res.status, `${method} ${path} → ${res.status} ${text}`).toBe(status);
+      return (text ? JSON.parse(text) : null) as T;
+    },
+    cron: () => runScheduled(bindings(), clock),
+    restart: () => void (app = createApp({ clock })),
+    setEnv: (patch: Partial<import("../src/env").Env>) => void Object.assign(overrides, patch),
+  };
+}
+
+/**
+ * A D1 binding whose batches fail, when `fails` picks them, on one more statement appended at their end (a NOT NULL
+ * violation, as a constraint would fail a real write): D1 runs a batch as one transaction, so nothing of it may land.
+ */
+export function faultyD1(d1: D1Database, fails: (sql: string[]) => boolean): D1Database {
+  return new Proxy(d1, {
+    get(target, property) {
+      if (property === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          const sql = statements.map((s) => String((s as unknown as { statement?: string }).statement ?? ""));
+          if (!fails(sql)) return target.batch(statements);
+          return target.batch([...statements, target.prepare("INSERT INTO audit_events (at) VALUES (NULL)")]);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}

@@ -1,9 +1,17 @@
-/** The cron trigger's work: judge every auto-rollback rule, then retry webhook deliveries that are due. */
+/**
+ * The cron trigger's work: judge every auto-rollback rule, retry webhook deliveries that are due, then collect
+ * orphaned uploads and blobs past their grace period and drop finished rate-limit windows.
+ */
 import { isoAt, type Clock } from "../domain/clock";
+import { RATE_WINDOW_MS, windowStartAt } from "../domain/rate-limit";
 import type { Env } from "../env";
 import { AUTO_ROLLBACK_ACTOR, autoRollbackEvents, checkAllModels } from "../pipeline/auto-rollback";
 import { emit, retryDueDeliveries } from "../pipeline/notify";
 import { database } from "../store/db";
+import { collectOrphans, orphanGraceMs } from "../store/orphans";
+import { pruneRateWindows } from "../store/rate-limits";
+
+export const MAINTENANCE_ACTOR = "edgereg:maintenance";
 
 export async function runScheduled(env: Env, clock: Clock): Promise<void> {
   const db = database(env.DB);
@@ -11,4 +19,7 @@ export async function runScheduled(env: Env, clock: Clock): Promise<void> {
   const results = await checkAllModels(db, () => ({ db, actor: AUTO_ROLLBACK_ACTOR, requestId: run, now: isoAt(clock.now()) }), "cron");
   await emit(db, clock, results.flatMap((r) => autoRollbackEvents(r.model, r.outcomes)));
   await retryDueDeliveries(db, clock);
+  const now = clock.now();
+  await collectOrphans({ db, actor: MAINTENANCE_ACTOR, requestId: run, now: isoAt(now) }, env.ARTIFACTS, orphanGraceMs(env.ORPHAN_GRACE_HOURS));
+  await pruneRateWindows(db, windowStartAt(now) - RATE_WINDOW_MS);
 }

@@ -4,7 +4,9 @@
  */
 import { badRequest, conflict, DomainError, unprocessable } from "../domain/errors";
 
-export const blobKey = (sha256: string) => `blobs/sha256/${sha256}`;
+const BLOB_PREFIX = "blobs/sha256/";
+
+export const blobKey = (sha256: string) => `${BLOB_PREFIX}${sha256}`;
 
 /** Marks objects assembled by a multipart upload, so a failed verification deletes only its own bytes. */
 const UPLOAD_MARKER = "edgereg-upload";
@@ -100,29 +102,90 @@ export async function digestBlob(bucket: R2Bucket, sha256: string): Promise<{ sh
  * landed meanwhile stays. (R2 has no conditional delete; the window left is the head→delete round trip.)
  */
 export async function deleteBlobAssembledBy(bucket: R2Bucket, sha256: string, uploadId: string): Promise<void> {
+  if (await isAssembledBy(bucket, sha256, uploadId)) await bucket.delete(blobKey(sha256));
+}
+
+/** True when the blob is the object that upload assembled: R2 completed it, whatever D1 recorded since. */
+export async function isAssembledBy(bucket: R2Bucket, sha256: string, uploadId: string): Promise<boolean> {
   const object = await bucket.head(blobKey(sha256));
-  if (object?.customMetadata?.[UPLOAD_MARKER] === uploadId) await bucket.delete(blobKey(sha256));
+  return object?.customMetadata?.[UPLOAD_MARKER] === uploadId;
+}
+
+export interface StoredBlob {
+  sha256: string;
+  size: number;
+  uploaded: Date;
+}
+
+/** One page of stored blobs in key (sha256) order, from a cursor or after a sha256; null cursor on the last page. */
+export async function listBlobs(
+  bucket: R2Bucket,
+  from: { cursor?: string; after?: string },
+  limit: number,
+): Promise<{ blobs: StoredBlob[]; cursor: string | null }> {
+  const page = await bucket
+    .list({ prefix: BLOB_PREFIX, limit, ...(from.cursor ? { cursor: from.cursor } : from.after ? { startAfter: blobKey(from.after) } : {}) })
+    .catch((error) => {
+      if (from.cursor) throw badRequest("cursor is not one this listing gave", { field: "cursor" });
+      throw error;
+    });
+  return {
+    blobs: page.objects.map((o) => ({ sha256: o.key.slice(BLOB_PREFIX.length), size: o.size, uploaded: o.uploaded })),
+    cursor: page.truncated ? page.cursor : null,
+  };
+}
+
+/**
+ * Deletes a blob only while it is the object that was judged unreferenced (same upload time): bytes stored again
+ * meanwhile stay. (R2 has no conditional delete; the window left is the head→delete round trip.)
+ */
+export async function deleteBlobIfUnchanged(bucket: R2Bucket, blob: StoredBlob): Promise<boolean> {
+  const object = await bucket.head(blobKey(blob.sha256));
+  if (!object || object.uploaded.getTime() !== blob.uploaded.getTime()) return false;
+  await bucket.delete(blobKey(blob.sha256));
+  return true;
 }
 
 /** R2 needs a known length; FixedLengthStream gives one and fails the write when the body is shorter or longer. */
 function fixedLength(body: ReadableStream<Uint8Array> | null, expected: Expected, contentLength: number | null): ReadableStream {
   if (contentLength !== null && contentLength !== expected.size) throw sizeMismatch(expected, contentLength);
   const source = body ?? new ReadableStream({ start: (controller) => controller.close() });
-  return source.pipeThrough(new FixedLengthStream(expected.size));
+  return watched(source, expected).pipeThrough(new FixedLengthStream(expected.size));
 }
 
 interface Expected {
   size: number;
   sha256?: string;
   partNumber?: number;
+  /** Set when reading the request body failed (the client went away), so the write's failure is the client's. */
+  bodyFailed?: boolean;
 }
 
-/** Turns R2's and the runtime's refusals of a body into 422s; anything else stays an internal error. */
+/** Passes the body through, noting in `expected` when reading it fails. */
+function watched(source: ReadableStream<Uint8Array>, expected: Expected): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        expected.bodyFailed = true;
+        controller.error(error);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+/** Turns R2's and the runtime's refusals of a body into 4xx; anything else stays an internal error. */
 async function refuseBodies<T>(write: () => Promise<T>, expected: Expected): Promise<T> {
   try {
     return await write();
   } catch (error) {
     if (error instanceof DomainError) throw error;
+    if (expected.bodyFailed) throw badRequest("the request body ended before all its bytes arrived", { reason: "body_incomplete" });
     const message = error instanceof Error ? error.message : String(error);
     if (/\(10037\)|SHA-256 checksum/i.test(message)) {
       throw unprocessable(`the body's SHA-256 differs from the declared ${expected.sha256}`, {

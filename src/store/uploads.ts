@@ -36,6 +36,7 @@ import {
   createBlobUpload,
   deleteBlobAssembledBy,
   digestBlob,
+  isAssembledBy,
   putBlobPart,
 } from "./blobs";
 import type { Database } from "./db";
@@ -270,7 +271,9 @@ export async function completeUpload(m: Mutation, bucket: R2Bucket, ctx: UploadC
     session.r2UploadId,
     parts.map((p) => ({ partNumber: p.number, etag: p.etag })),
   );
-  if (!assembled) {
+  // R2 no longer knowing the upload but holding its object means an earlier complete assembled it and then failed
+  // before D1 recorded the outcome (a crash, a failed batch): verify now, as that request would have.
+  if (!assembled && !(await isAssembledBy(bucket, artifact.sha256, session.id))) {
     // A concurrent complete (a client retry) got there first; answer with whatever it decided.
     const again = await requireSessionRow(m.db, session.versionId, session.id);
     if (again.status === "open") throw conflict("this upload is being completed by another request; GET it to see the outcome", { reason: "completing" });
