@@ -286,7 +286,14 @@ export async function updateVersion(
   await m.db.batch([
     m.db
       .update(versions)
-      .set({ description: after.description, archived: after.archived, metrics: after.metrics, updatedAt: m.now })
+      .set({
+        // Only the fields this patch names, so concurrent patches of other fields are not written back stale; new
+        // metrics merge into the stored ones inside the statement (a recorded value wins), so concurrent appends all land.
+        ...(patch.description === undefined ? {} : { description: after.description }),
+        ...(patch.archived === undefined ? {} : { archived: after.archived }),
+        ...(patch.metrics ? { metrics: sql`json_patch(${JSON.stringify(patch.metrics)}, ${versions.metrics})` } : {}),
+        updatedAt: m.now,
+      })
       .where(eq(versions.id, row.id)),
     ...Object.entries(patch.tags ?? {}).map(([k, value]) =>
       value === null
