@@ -17,6 +17,8 @@ import { observations } from "./http/observations";
 import { policy } from "./http/policy";
 import { mutationRateLimit } from "./http/rate-limit";
 import { refs } from "./http/refs";
+import { resolve } from "./http/resolve";
+import { rollouts } from "./http/rollouts";
 import { stage } from "./http/stage";
 import { tokens } from "./http/tokens";
 import { versions } from "./http/versions";
@@ -61,7 +63,7 @@ export function createApp(options: AppOptions = {}) {
   app.use(credentials());
   app.use(mutationRateLimit());
 
-  for (const routes of [health, models, versions, artifacts, refs, tokens, audit, policy, stage, observations, drift, webhooks, mlflow, ui, maintenance]) app.route("/", routes);
+  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, maintenance]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
   app.doc31("/openapi.json", {

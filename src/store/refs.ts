@@ -2,10 +2,11 @@ import { aliasedTable, and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { conflict, notFound, preconditionFailed } from "../domain/errors";
 import { assertExpected, stepToUndo, type RefAction } from "../domain/refs";
-import { auditInsert, auditInsertIfChanged, type Mutation } from "./audit";
+import { auditInsert, type Mutation } from "./audit";
 import { isUniqueViolation, type Database } from "./db";
 import type { ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
+import { rollBackRollout } from "./rollouts";
 import { refHistory, refs, rollouts, versions } from "./schema";
 import type { VersionRow } from "./versions";
 
@@ -199,35 +200,6 @@ export async function rollbackRef(
       return { ref: name, version: target!.number, previous_version: state.current?.number ?? null, generation };
     }
   }
-}
-
-async function rollBackRollout(
-  m: Mutation,
-  model: ModelRow,
-  name: string,
-  state: RefState,
-  options: { reason: string; action?: "rollback" | "auto_rollback"; evidence?: Record<string, unknown> },
-): Promise<RefMove & { rollout_id: string }> {
-  const id = state.activeRolloutId!;
-  const [ended] = await m.db.batch([
-    m.db
-      .update(rollouts)
-      .set({ status: "rolled_back", updatedAt: m.now, endedAt: m.now })
-      .where(and(eq(rollouts.id, id), eq(rollouts.status, "active")))
-      .returning({ id: rollouts.id }),
-    auditInsertIfChanged(m, {
-      action: options.action === "auto_rollback" ? "rollout.auto_rollback" : "rollout.rollback",
-      model: model.name,
-      version: state.current?.number ?? null,
-      ref: name,
-      before: { rollout_id: id, status: "active" },
-      after: { rollout_id: id, status: "rolled_back", ...options.evidence },
-      reason: options.reason,
-    }),
-  ]);
-  if (ended.length === 0) throw conflict(`the rollout on ${name} ended concurrently`, { ref: name, rollout_id: id });
-  const version = state.current?.number ?? null;
-  return { ref: name, version, previous_version: version, generation: state.generation, rollout_id: id };
 }
 
 /** Runs a ref batch; false means a concurrent writer claimed the generation first and the caller should retry. */

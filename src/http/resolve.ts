@@ -1,0 +1,197 @@
+/**
+ * Reference resolution (DESIGN §3–§6): `GET /v1/resolve?ref=models:/…` and the one-hop download
+ * `GET /v1/r/NAME/REF/PATH`. Both read D1's primary in one round trip, token check included, and answer
+ * `Cache-Control: no-store`, so a ref move, rollback, promote or abort shows in the very next response.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { authorize, principalOfRequest, unauthenticated } from "../auth/middleware";
+import { routingKey } from "../domain/canary";
+import { badRequest } from "../domain/errors";
+import { MODEL_NAME_PATTERN } from "../domain/names";
+import { formatReference, parseReference, parseSelector, type ModelReference } from "../domain/reference";
+import type { AppEnv } from "../env";
+import { readResolution, resolvedFrom, type Resolved } from "../store/resolve";
+import { principalOf, touchTokenIfStale } from "../store/tokens";
+import { decodeArtifactPath, serveArtifact } from "./artifacts";
+import { baseUrl, errors, json, ModelNameParam, router } from "./openapi";
+import { Artifact, Version } from "./schemas";
+
+export const resolve = router();
+
+export const Resolution = Version.extend({
+  reference: z.string().openapi({ description: "The reference as parsed, in canonical form", example: "models:/flight_delay/Production" }),
+  ref: z
+    .string()
+    .nullable()
+    .openapi({ description: "The ref the answer went through (Production, Staging or an alias); null for numbers, semvers, ranges and latest" }),
+  arm: z.enum(["stable", "candidate"]).nullable().openapi({ description: "Which arm of the ref's active rollout answered; null without a rollout" }),
+  rollout_id: z.string().nullable(),
+  artifact: Artifact.nullable().openapi({ description: "The artifact the reference's trailing path names, if it has one" }),
+}).openapi("Resolution");
+
+const RoutingKeyQuery = z
+  .string()
+  .max(1024)
+  .optional()
+  .openapi({ description: "Routing key for a rollout's split when no X-Routing-Key header is sent (else the client address)" });
+
+const resolutionHeaders = {
+  "X-Model-Version": { schema: { type: "integer" as const }, description: "The version number" },
+  "X-Model-Semver": { schema: { type: "string" as const }, description: "The version's semver" },
+  "X-Rollout-Arm": { schema: { type: "string" as const, enum: ["stable", "candidate"] }, description: "Only under a rollout" },
+  "X-Rollout-Id": { schema: { type: "string" as const }, description: "Only under a rollout" },
+};
+
+resolve.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/resolve",
+    tags: ["resolve"],
+    summary: "Resolve a models:/ reference to the version it names now",
+    description:
+      "Forms: models:/NAME/Production, /Staging, models:/NAME@ALIAS, /7, /2.1.0, a semver range (^2.1, ~2.1.3, >=1.2 <2: " +
+      "the highest READY, non-archived version in it), /latest (the highest READY, non-archived number), each with an " +
+      "optional trailing artifact path. One D1 round trip, never cached (Cache-Control: no-store). Under a rollout on " +
+      "the ref, the routing key (X-Routing-Key, else ?key=, else the client address) picks the arm. HEAD answers the " +
+      "same headers without a body.",
+    request: {
+      query: z.object({ ref: z.string().openapi({ example: "models:/flight_delay/Production" }), key: RoutingKeyQuery }),
+      // Hono validates header names in lower case.
+      headers: z.object({ "x-routing-key": z.string().max(1024).optional().openapi({ description: "The routing key for a rollout's split" }) }),
+    },
+    responses: {
+      200: { ...json(Resolution, "The version, its artifacts and the rollout arm that answered"), headers: resolutionHeaders },
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+    },
+  }),
+  async (c) => {
+    const { ref } = c.req.valid("query");
+    const { reference, resolved } = await resolveFor(c, undefined, () => parseReference(ref));
+    return c.json(
+      {
+        ...resolved.view,
+        reference: formatReference(reference),
+        ref: resolved.ref,
+        arm: resolved.arm,
+        rollout_id: resolved.rolloutId,
+        artifact: resolved.artifact?.view ?? null,
+      },
+      200,
+      noStoreHeaders(resolved),
+    );
+  },
+);
+
+/** Segments before the artifact path: "", v1, r, NAME, REF. */
+const ONE_HOP_PATH_OFFSET = 5;
+
+// Artifact paths contain "/", so this is a plain wildcard route, documented below with registerPath.
+// Hono answers HEAD with it too; serveArtifact then skips R2.
+resolve.get("/v1/r/:name/:ref/*", async (c) => {
+  const segments = new URL(c.req.url).pathname.split("/");
+  // Model names never need percent-encoding; anything else in the segment fails the name check.
+  const name = segments[3]!;
+  const { resolved } = await resolveFor(c, name, () => {
+    if (!MODEL_NAME_PATTERN.test(name)) throw badRequest(`'${name}' is not a valid model name`, { field: "name" });
+    const selector = parseSelector(decodeSegment(segments[4]!, "ref"));
+    return { model: name, selector, path: decodeArtifactPath(segments.slice(ONE_HOP_PATH_OFFSET)) };
+  });
+  const artifact = resolved.artifact!;
+  const response = await serveArtifact(c, artifact.row, { cacheControl: "no-store", contentLocation: artifact.view.url });
+  setResolutionHeaders(response.headers, resolved);
+  return response;
+});
+
+const oneHop = {
+  tags: ["resolve"] as string[],
+  description:
+    "Resolves REF (Production, Staging, @alias, 7, 2.1.0, latest, or a URL-encoded range such as %5E2.1) like " +
+    "/v1/resolve and streams the artifact in the same request, with Range and ETag as the by-version download. " +
+    "Cache-Control: no-store (the ref may move); Content-Location names the immutable by-version URL.",
+  request: {
+    params: z.object({
+      name: ModelNameParam,
+      ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "Production" }),
+      path: z.string().openapi({ param: { name: "path", in: "path" }, description: "Artifact path; may contain '/'", example: "model.onnx" }),
+    }),
+    query: z.object({ key: RoutingKeyQuery }),
+  },
+  responses: {
+    200: {
+      description: "The artifact's bytes",
+      headers: { ...resolutionHeaders, "Content-Location": { schema: { type: "string" as const }, description: "The immutable by-version URL" } },
+      content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+    206: { description: "The requested range" },
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+  },
+} as const;
+resolve.openAPIRegistry.registerPath({ method: "get", path: "/v1/r/{name}/{ref}/{path}", summary: "Resolve a ref and download an artifact in one request", ...oneHop });
+resolve.openAPIRegistry.registerPath({ method: "head", path: "/v1/r/{name}/{ref}/{path}", summary: "The headers of a one-hop download", ...oneHop });
+
+/**
+ * Resolves for the caller with the token check inside the same D1 batch. Credentials that need no storage are
+ * settled (401, or the bootstrap admin) before it. Authentication and the model scope come before input errors,
+ * as on every route: a reference that does not parse costs a separate token lookup only on that error path.
+ */
+export async function resolveFor(
+  c: Context<AppEnv>,
+  model: string | undefined,
+  parse: () => ModelReference,
+): Promise<{ reference: ModelReference; resolved: Resolved }> {
+  const creds = c.var.credentials;
+  const secretHash = creds.kind === "token" ? creds.secretHash : null;
+  if (secretHash === null) await principalOfRequest(c);
+  let reference: ModelReference;
+  try {
+    reference = parse();
+  } catch (error) {
+    authorize(await principalOfRequest(c), "reader", model);
+    throw error;
+  }
+  const now = new Date(c.var.clock.now()).toISOString();
+  const rows = await readResolution(c.var.db, reference, secretHash, now);
+  if (secretHash !== null) {
+    if (!rows.token) throw unauthenticated("token is unknown, revoked or expired");
+    const touch = touchTokenIfStale(c.var.db, rows.token.id, rows.token.lastUsedAt, now);
+    if (touch) c.executionCtx.waitUntil(touch.run().catch(() => undefined));
+    c.set("principal", principalOf(rows.token));
+  }
+  authorize(c.get("principal")!, "reader", reference.model);
+  return { reference, resolved: resolvedFrom(rows, reference, () => requestRoutingKey(c), baseUrl(c)) };
+}
+
+function requestRoutingKey(c: Context<AppEnv>): string {
+  return routingKey({ header: c.req.header("X-Routing-Key"), query: c.req.query("key"), clientAddress: c.req.header("CF-Connecting-IP") });
+}
+
+/** References are mutable: no cache may keep an answer. */
+function noStoreHeaders(resolved: Resolved): Record<string, string> {
+  const headers: Record<string, string> = {
+    "Cache-Control": "no-store",
+    "X-Model-Version": String(resolved.view.number),
+    "X-Model-Semver": resolved.view.semver,
+  };
+  if (resolved.arm) headers["X-Rollout-Arm"] = resolved.arm;
+  if (resolved.rolloutId) headers["X-Rollout-Id"] = resolved.rolloutId;
+  return headers;
+}
+
+function setResolutionHeaders(headers: Headers, resolved: Resolved): void {
+  for (const [name, value] of Object.entries(noStoreHeaders(resolved))) headers.set(name, value);
+}
+
+function decodeSegment(segment: string, field: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`the ${field} segment is not valid percent-encoding`, { field });
+  }
+}

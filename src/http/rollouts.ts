@@ -1,0 +1,259 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireRole } from "../auth/middleware";
+import { percentToBasisPoints } from "../domain/canary";
+import { AutoRollbackRuleSchema } from "../domain/policy";
+import { MAX_STEPS, startingPlan } from "../domain/rollout";
+import { parseVersionKey } from "../domain/versions";
+import { abComparison } from "../pipeline/ab";
+import { gateRolloutStart } from "../pipeline/gates";
+import { notify, rolloutEvent } from "../pipeline/notify";
+import { requireModel } from "../store/models";
+import { abortRollout, changeWeight, getRollout, listRollouts, promoteRollout, requireCandidate, startRollout } from "../store/rollouts";
+import { ModelNameParam, PageQuery, Reason, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { ABComparison } from "./observations";
+import { refNameOf } from "./refs";
+import { VersionRef } from "./schemas";
+
+export const rollouts = router();
+
+const RefParam = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ param: { name: "ref", in: "path" }, description: "Production, Staging (any case) or an alias", example: "Production" });
+const RefParams = z.object({ name: ModelNameParam, ref: RefParam });
+
+const Percent = z
+  .number()
+  .min(0, "weight is a percent from 0 to 100")
+  .max(100, "weight is a percent from 0 to 100")
+  .openapi({ description: "Percent of routing keys the candidate answers, at most two decimals (0.01% steps)", example: 5 });
+
+const RolloutStatus = z.enum(["active", "promoted", "aborted", "rolled_back"]);
+
+export const Rollout = z
+  .object({
+    id: z.string(),
+    ref: z.string(),
+    stable_version: z.number(),
+    candidate_version: z.number(),
+    weight: z.number().openapi({ description: "Percent, two decimals at most" }),
+    salt: z.string().openapi({ description: "Public: bucket = murmur3_x86_32(salt + ':' + key) mod 10000; candidate when bucket < weight × 100" }),
+    status: RolloutStatus,
+    steps: z.array(z.number()).openapi({ description: "Planned weights in percent" }),
+    policy: z.unknown().nullable(),
+    reason: z.string(),
+    created_at: z.string(),
+    created_by: z.string(),
+    updated_at: z.string(),
+    ended_at: z.string().nullable(),
+  })
+  .openapi("Rollout");
+
+const RolloutEvent = z
+  .object({
+    seq: z.number(),
+    action: z.enum(["start", "weight", "promote", "abort", "rollback", "auto_rollback"]),
+    weight_before: z.number().nullable(),
+    weight_after: z.number().nullable(),
+    actor: z.string(),
+    reason: z.string(),
+    evidence: z.unknown().nullable(),
+    at: z.string(),
+  })
+  .openapi("RolloutEvent");
+
+const RolloutStartBody = z
+  .strictObject({
+    candidate_version: VersionRef,
+    weight: Percent.optional().openapi({ description: "Starting weight; give this or steps" }),
+    steps: z
+      .array(Percent)
+      .min(1)
+      .max(MAX_STEPS)
+      .optional()
+      .openapi({ description: "Planned weights, rising, e.g. [5, 50, 100]; the rollout starts at the first", example: [5, 50, 100] }),
+    reason: Reason.optional(),
+    force: z.boolean().optional().openapi({ description: "On Production: start despite a failing promotion gate (needs a reason; audited)" }),
+    policy: AutoRollbackRuleSchema.optional().openapi({
+      description: "The rollout's auto-rollback rule {metric, direction, max_drop | floor, min_samples, window_s}, checked on observations",
+    }),
+  })
+  .openapi("RolloutStart", { example: { candidate_version: 8, steps: [5, 50, 100], reason: "new features from the May data" } });
+
+const RolloutPatchBody = z
+  .strictObject({
+    weight: Percent.optional(),
+    step: z.literal("next").optional().openapi({ description: "Move to the first planned step above the current weight" }),
+    reason: Reason.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.weight === undefined) === (body.step === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["weight"], message: 'give weight (percent) or step: "next", not both' });
+    }
+  })
+  .openapi("RolloutPatch", { example: { weight: 50, reason: "error rate flat at 5%" } });
+
+const ReasonBody = z.strictObject({ reason: Reason.optional() }).openapi("RolloutClose");
+const optionalBody = { body: { content: { "application/json": { schema: ReasonBody } }, required: false } };
+
+rollouts.openapi(
+  createRoute({
+    method: "put",
+    path: "/v1/models/{name}/rollouts/{ref}",
+    tags: ["rollouts"],
+    summary: "Start a canary rollout on a ref",
+    description:
+      "The ref's current version is the stable arm; the candidate (READY, not archived) answers the share of routing keys " +
+      "given by weight. One active rollout per ref (409 otherwise); the ref cannot be moved by hand while it runs. " +
+      "On Production the candidate passes the promotion gate first (422 listing the checks; force with a reason overrides).",
+    middleware: [requireRole("admin")],
+    request: { params: RefParams, ...jsonBody(RolloutStartBody) },
+    responses: {
+      201: json(Rollout, "The new rollout"),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+      409: errors[409],
+      422: errors[422],
+    },
+  }),
+  async (c) => {
+    const params = c.req.valid("param");
+    const body = c.req.valid("json");
+    const ref = refNameOf(params.ref);
+    const input = {
+      candidate: parseVersionKey(body.candidate_version),
+      weightBp: body.weight === undefined ? undefined : percentToBasisPoints(body.weight),
+      stepsBp: body.steps?.map(percentToBasisPoints),
+      reason: body.reason ?? "",
+      policy: body.policy,
+    };
+    startingPlan(input.weightBp, input.stepsBp); // malformed input answers 400 before the gate's 422
+    const m = await mutationOf(c);
+    const model = await requireModel(m.db, params.name);
+    await requireCandidate(m.db, model, input.candidate); // a PENDING candidate is a 409, not a failed gate
+    const gate = await gateRolloutStart(m.db, model, ref.name, input.candidate, { force: body.force, reason: body.reason });
+    const started = await startRollout(m, model, ref.name, { ...input, evidence: gate });
+    notify(c, rolloutEvent("rollout.started", model.name, started));
+    return c.json(started, 201);
+  },
+);
+
+rollouts.openapi(
+  createRoute({
+    method: "patch",
+    path: "/v1/models/{name}/rollouts/{ref}",
+    tags: ["rollouts"],
+    summary: "Change the candidate's weight, or advance to the next planned step",
+    description: "Raising the weight only adds routing keys to the candidate (the salt stays). Concurrent changes each commit once, in some order.",
+    middleware: [requireRole("admin")],
+    request: { params: RefParams, ...jsonBody(RolloutPatchBody) },
+    responses: { 200: json(Rollout, "The rollout"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+  }),
+  async (c) => {
+    const params = c.req.valid("param");
+    const body = c.req.valid("json");
+    const ref = refNameOf(params.ref);
+    const change = body.weight === undefined ? { step: "next" as const } : { weightBp: percentToBasisPoints(body.weight) };
+    const m = await mutationOf(c);
+    const model = await requireModel(m.db, params.name);
+    const changed = await changeWeight(m, model, ref.name, change, body.reason ?? "");
+    // Setting the current weight again writes nothing: the rollout keeps its updated_at, and nobody is told.
+    if (changed.updated_at === m.now) notify(c, rolloutEvent("rollout.changed", model.name, changed));
+    return c.json(changed, 200);
+  },
+);
+
+rollouts.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/models/{name}/rollouts/{ref}/promote",
+    tags: ["rollouts"],
+    summary: "Promote: move the ref to the candidate and close the rollout",
+    description: "Recorded in the ref's history as a promote, so a later rollback of the ref returns it to the stable version.",
+    middleware: [requireRole("admin")],
+    request: { params: RefParams, ...optionalBody },
+    responses: { 200: json(Rollout, "The closed rollout"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+  }),
+  async (c) => {
+    const params = c.req.valid("param");
+    const ref = refNameOf(params.ref);
+    const m = await mutationOf(c);
+    const model = await requireModel(m.db, params.name);
+    const promoted = await promoteRollout(m, model, ref.name, c.req.valid("json").reason ?? "");
+    notify(c, rolloutEvent("rollout.promoted", model.name, promoted));
+    return c.json(promoted, 200);
+  },
+);
+
+rollouts.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/models/{name}/rollouts/{ref}/abort",
+    tags: ["rollouts"],
+    summary: "Abort: close the rollout; the ref keeps its stable version",
+    middleware: [requireRole("admin")],
+    request: { params: RefParams, ...optionalBody },
+    responses: { 200: json(Rollout, "The closed rollout"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+  }),
+  async (c) => {
+    const params = c.req.valid("param");
+    const ref = refNameOf(params.ref);
+    const m = await mutationOf(c);
+    const model = await requireModel(m.db, params.name);
+    const aborted = await abortRollout(m, model, ref.name, c.req.valid("json").reason ?? "");
+    notify(c, rolloutEvent("rollout.aborted", model.name, aborted));
+    return c.json(aborted, 200);
+  },
+);
+
+rollouts.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/models/{name}/rollouts/{ref}",
+    tags: ["rollouts"],
+    summary: "The ref's active rollout, else its latest, with its history",
+    middleware: [requireRole("reader")],
+    request: { params: RefParams },
+    responses: {
+      200: json(
+        Rollout.extend({ history: z.array(RolloutEvent), ab: ABComparison.nullable() }).openapi("RolloutWithHistory"),
+        "The rollout, every change (oldest first) and the A/B comparison of its arms",
+      ),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+    },
+  }),
+  async (c) => {
+    const params = c.req.valid("param");
+    const ref = refNameOf(params.ref);
+    const model = await requireModel(c.var.db, params.name);
+    const rollout = await getRollout(c.var.db, model, ref.name);
+    return c.json({ ...rollout, ab: await abComparison(c.var.db, model, rollout.id) }, 200);
+  },
+);
+
+rollouts.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/models/{name}/rollouts",
+    tags: ["rollouts"],
+    summary: "A model's rollouts, newest first",
+    middleware: [requireRole("reader")],
+    request: {
+      params: z.object({ name: ModelNameParam }),
+      query: z.object({ ...PageQuery, ref: z.string().max(64).optional(), status: RolloutStatus.optional() }),
+    },
+    responses: { 200: json(paged(Rollout), "A page of rollouts"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+  }),
+  async (c) => {
+    const { limit, cursor, ref, status } = c.req.valid("query");
+    const model = await requireModel(c.var.db, c.req.valid("param").name);
+    const filter = { ref: ref === undefined ? undefined : refNameOf(ref).name, status };
+    return c.json(await listRollouts(c.var.db, model, filter, { limit, cursor }), 200);
+  },
+);
