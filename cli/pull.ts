@@ -51,7 +51,7 @@ export interface PullReport {
 export const toReference = (text: string) => (text.startsWith("models:/") ? text : `models:/${text}`);
 
 export async function pull(ctx: PullContext, reference: string, options: PullOptions): Promise<PullReport> {
-  const resolved = await ctx.client.GET("/v1/resolve", { params: { query: { ref: toReference(reference), key: options.key } } });
+  const resolved = await withRetry(() => ctx.client.GET("/v1/resolve", { params: { query: { ref: toReference(reference), key: options.key } } }));
   const wanted = resolved.artifact ? [resolved.artifact] : resolved.artifacts;
   ctx.progress.note(`${resolved.reference} → ${resolved.model} version ${resolved.number} (${resolved.semver})${resolved.arm ? `, ${resolved.arm} arm` : ""}`);
   const run = limiter(options.concurrency);

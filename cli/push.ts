@@ -68,7 +68,7 @@ export async function push(ctx: PushContext, model: string, local: LocalFile[], 
   const run = limiter(transfer.concurrency);
   const target = { model, number: version.number, semver: version.semver };
   const uploads = await settleAll(files.map((file) => uploadFile(ctx, target, file, transfer, run)));
-  const final = await ctx.client.GET("/v1/models/{name}/versions/{v}", { params: { path: { name: model, v: String(version.number) } } });
+  const final = await withRetry(() => ctx.client.GET("/v1/models/{name}/versions/{v}", { params: { path: { name: model, v: String(version.number) } } }));
   return { created, version: final, uploads };
 }
 
@@ -91,7 +91,8 @@ async function declare(ctx: PushContext, model: string, meta: VersionMeta, files
     ...meta,
     artifacts: files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, ...(contentTypeOf(f.path) ? { content_type: contentTypeOf(f.path) } : {}) })),
   };
-  const create = () => ctx.client.POST("/v1/models/{name}/versions", { params: { path: { name: model } }, body });
+  // Retrying a create is safe: if the first attempt landed, the retry meets CONFLICT and resumes that version.
+  const create = () => withRetry(() => ctx.client.POST("/v1/models/{name}/versions", { params: { path: { name: model } }, body }));
   try {
     return { version: await create(), created: true };
   } catch (error) {
@@ -102,7 +103,7 @@ async function declare(ctx: PushContext, model: string, meta: VersionMeta, files
       return { version: await create(), created: true };
     }
     if (error.code === "CONFLICT" && (error.details as { field?: string } | undefined)?.field === "semver") {
-      const existing = await ctx.client.GET("/v1/models/{name}/versions/{v}", { params: { path: { name: model, v: meta.semver } } });
+      const existing = await withRetry(() => ctx.client.GET("/v1/models/{name}/versions/{v}", { params: { path: { name: model, v: meta.semver } } }));
       assertSameFiles(existing, files);
       return { version: existing, created: false };
     }
@@ -116,7 +117,7 @@ const isMissingModel = (error: EdgeregError, model: string) =>
 
 async function createModel(ctx: PushContext, model: string) {
   try {
-    await ctx.client.POST("/v1/models", { body: { name: model } });
+    await withRetry(() => ctx.client.POST("/v1/models", { body: { name: model } }));
   } catch (error) {
     // Another push registered it meanwhile: that is the state we wanted.
     if (!(error instanceof EdgeregError && error.code === "CONFLICT")) throw error;
@@ -156,7 +157,7 @@ async function uploadFile(ctx: PushContext, target: Target, file: HashedFile, tr
   const task = ctx.progress.task(file.path, file.size);
   const sent = await run(async () => {
     // Bytes the registry already holds (a resumed push, or the same file in another version) need not travel again.
-    if (await ctx.client.hasArtifact(target.model, target.number, file.path)) return false;
+    if (await withRetry(() => ctx.client.hasArtifact(target.model, target.number, file.path))) return false;
     let counted = 0;
     await withRetry(() => {
       task.advance(-counted);
@@ -243,9 +244,9 @@ async function openSession(ctx: PushContext, target: Target, file: HashedFile, t
   const version = String(target.number);
   if (saved) {
     try {
-      const session = await ctx.client.GET("/v1/models/{name}/versions/{v}/uploads/{id}", {
-        params: { path: { name: target.model, v: version, id: saved.upload_id } },
-      });
+      const session = await withRetry(() =>
+        ctx.client.GET("/v1/models/{name}/versions/{v}/uploads/{id}", { params: { path: { name: target.model, v: version, id: saved.upload_id } } }),
+      );
       if (session.status === "open" || session.status === "completed") return session;
       ctx.progress.note(`${file.path}: upload ${saved.upload_id} is ${session.status}; starting a new one`);
     } catch (error) {
@@ -253,10 +254,13 @@ async function openSession(ctx: PushContext, target: Target, file: HashedFile, t
     }
     ctx.state.forget(key);
   }
-  const session = await ctx.client.POST("/v1/models/{name}/versions/{v}/uploads", {
-    params: { path: { name: target.model, v: version } },
-    body: { path: file.path, part_size: transfer.partSize },
-  });
+  // Starting is idempotent per artifact: the registry answers the live session if a lost answer had opened one.
+  const session = await withRetry(() =>
+    ctx.client.POST("/v1/models/{name}/versions/{v}/uploads", {
+      params: { path: { name: target.model, v: version } },
+      body: { path: file.path, part_size: transfer.partSize },
+    }),
+  );
   if (session.status === "open") ctx.state.remember(key, { upload_id: session.id, part_size: session.part_size, started_at: session.created_at });
   return session;
 }

@@ -3,9 +3,9 @@ import { NetworkError } from "./transport";
 
 export interface RetryOptions {
   attempts: number;
-  /** Delay before the second attempt; doubled for each later one. */
+  /** Delay before the second attempt; doubled for each later one, unless the server's Retry-After says longer. */
   firstDelayMs: number;
-  onRetry?: (error: unknown, attempt: number) => void;
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 4, firstDelayMs: 500 };
@@ -25,8 +25,10 @@ export async function withRetry<T>(job: () => Promise<T>, options: RetryOptions 
       return await job();
     } catch (error) {
       if (attempt >= options.attempts || !isTransient(error)) throw error;
-      options.onRetry?.(error, attempt);
-      await new Promise((resolve) => setTimeout(resolve, options.firstDelayMs * 2 ** (attempt - 1)));
+      const asked = error instanceof EdgeregError && error.retryAfter !== undefined ? error.retryAfter * 1000 : 0;
+      const delayMs = Math.max(asked, options.firstDelayMs * 2 ** (attempt - 1));
+      options.onRetry?.(error, attempt, delayMs);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
 }

@@ -36,6 +36,8 @@ export class EdgeregError extends Error {
     message: string,
     readonly details?: unknown,
     readonly requestId?: string,
+    /** Seconds the server asked to wait before trying again (Retry-After of a 429 or 503). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = "EdgeregError";
@@ -159,10 +161,11 @@ async function errorFrom(response: Response, parsed?: unknown): Promise<EdgeregE
     }
   }
   const requestId = response.headers.get("X-Request-Id") ?? undefined;
+  const retryAfter = /^\d+$/.test(response.headers.get("Retry-After") ?? "") ? Number(response.headers.get("Retry-After")) : undefined;
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   if (error && typeof error.code === "string") {
-    return new EdgeregError(response.status, error.code, String(error.message ?? error.code), error.details, requestId);
+    return new EdgeregError(response.status, error.code, String(error.message ?? error.code), error.details, requestId, retryAfter);
   }
   const text = typeof body === "string" && body ? `: ${body.slice(0, 200)}` : "";
-  return new EdgeregError(response.status, `HTTP_${response.status}`, `${response.status} ${response.statusText}${text}`, undefined, requestId);
+  return new EdgeregError(response.status, `HTTP_${response.status}`, `${response.status} ${response.statusText}${text}`, undefined, requestId, retryAfter);
 }
