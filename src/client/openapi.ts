@@ -134,6 +134,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/maintenance/orphans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orphaned multipart uploads and unreferenced blobs
+         * @description uploads: open multipart sessions idle past the upload expiry (they can no longer complete; R2 keeps their parts), oldest first, at most 200. blobs: objects under blobs/sha256/ that no verified artifact names, among the `limit` objects scanned from `cursor` in sha256 order; page on with next_cursor. The cron trigger aborts and deletes them once ORPHAN_GRACE_HOURS have passed (collect_after), auditing each as upload.expire or blob.delete.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description next_cursor from the previous page */
+                    cursor?: string;
+                    /** @description Blobs to scan, 1–1000 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What the clean-up will collect */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Orphans"];
+                    };
+                };
+                /** @description Invalid input: the details name the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -3626,7 +3697,8 @@ export interface paths {
                     ref: string;
                 };
                 header?: {
-                    "X-Routing-Key"?: string;
+                    /** @description The routing key for a rollout's split */
+                    "x-routing-key"?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -4491,6 +4563,37 @@ export interface components {
             sum_squares: number;
             version: number;
             window_start: string;
+        };
+        OrphanedBlob: {
+            /** @description When the cron trigger deletes it, if still unreferenced */
+            collect_after: string;
+            sha256: string;
+            size: number;
+            uploaded_at: string;
+        };
+        OrphanedUpload: {
+            /** @description When the cron trigger aborts it */
+            collect_after: string;
+            created_at: string;
+            id: string;
+            model: string;
+            /** @description Parts R2 keeps for it */
+            parts: number;
+            path: string;
+            sha256: string;
+            size: number;
+            /** @description Its last part or call */
+            updated_at: string;
+            version: number;
+        };
+        Orphans: {
+            blobs: components["schemas"]["OrphanedBlob"][];
+            grace_hours: number;
+            next_cursor: string | null;
+            now: string;
+            /** @description Blobs scanned on this page */
+            scanned: number;
+            uploads: components["schemas"]["OrphanedUpload"][];
         };
         Ref: {
             generation: number;
