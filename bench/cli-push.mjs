@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Memory of `edgereg push` (issue 6): the peak resident set size of the CLI process while it hashes and uploads one
 // 1 GiB file in parallel multipart parts, printed beside the same command's idle peak (`edgereg --help`) and the
-// file's size, so the figure reads as "the push holds a few parts' worth of buffers, never the file".
+// file's size, with the peak of each quarter of the run (flat when memory does not grow with the bytes sent); then
+// the same for pulling the file back.
 // The registry is the worker on Miniflare with a temporary persist dir; the CLI is the built cli/dist/edgereg.mjs.
 //
 //   node bench/cli-push.mjs      env: BENCH_PUSH_MIB=1024, BENCH_PART_SIZE=64MiB, BENCH_CONCURRENCY=4
@@ -98,6 +99,13 @@ async function main() {
     console.log(`  push / idle              ${(push.peakRss / idle.peakRss).toFixed(2)}×`);
     if (push.samples.length >= 4) console.log(`  RSS peak by quarter      ${quarterPeaks(push.samples).map(mib).join(" → ")}`);
     console.log(`  push above idle / file   ${(((push.peakRss - idle.peakRss) / size) * 100).toFixed(2)}% of the file's size`);
+
+    // The way back: the same file downloaded, written to disk and its sha256 verified.
+    const pull = await measured(["pull", "bench-push/1.0.0", "-o", "pulled", "--json", "-q"], env);
+    if (pull.code !== 0) throw new Error(`pull exited ${pull.code}`);
+    console.log(`edgereg pull of the same file`);
+    console.log(`  wall time                ${pull.seconds.toFixed(1)} s (${mib(size / pull.seconds)}/s, verification included)`);
+    console.log(`  peak RSS, pull           ${mib(pull.peakRss)}`);
   } finally {
     await registry.dispose();
     rmSync(work, { recursive: true, force: true });
