@@ -25,6 +25,7 @@ import { versions } from "./http/versions";
 import { webhooks } from "./http/webhooks";
 import { mlflow } from "./mlflow";
 import { database, type Database } from "./store/db";
+import { newResolveCache, type ResolveCache } from "./store/resolve";
 import { ui } from "./ui";
 
 /** JSON bodies above this are refused with 413 before they are read; artifact bytes have their own routes. */
@@ -35,6 +36,8 @@ const STREAMING_BODY = /^\/v1\/models\/[^/]+\/versions\/[^/]+\/(artifacts\/|uplo
 
 export interface AppOptions {
   clock?: Clock;
+  /** The isolate's resolve cache (used only when RESOLVE_MAX_STALENESS_MS > 0); the Worker entry shares it with cron. */
+  resolveCache?: ResolveCache;
 }
 
 const databases = new WeakMap<D1Database, Database>();
@@ -42,14 +45,18 @@ const databaseFor = (d1: D1Database) => databases.get(d1) ?? databases.set(d1, d
 
 export function createApp(options: AppOptions = {}) {
   const clock = options.clock ?? systemClock;
+  const resolveCache = options.resolveCache ?? newResolveCache();
   const app = new OpenAPIHono<AppEnv>();
 
   app.use(requestId());
   app.use(async (c, next) => {
     c.set("db", databaseFor(c.env.DB));
     c.set("clock", clock);
+    c.set("resolveCache", resolveCache);
     await next();
     c.header("X-Content-Type-Options", "nosniff");
+    // The isolate that changes something stops answering from memory at once; others converge within the bound.
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") resolveCache.clear();
   });
   app.use("/v1/*", async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || STREAMING_BODY.test(c.req.path)) return next();

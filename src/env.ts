@@ -1,6 +1,7 @@
 import type { Clock } from "./domain/clock";
 import type { Principal } from "./auth/principal";
 import type { Database } from "./store/db";
+import type { ResolveCache } from "./store/resolve";
 
 /** Bindings declared in wrangler.toml, plus secrets from `.dev.vars` or `wrangler secret put`. */
 export interface Env {
@@ -24,6 +25,7 @@ export interface Variables {
   /** Who is calling, resolved lazily so routes that batch their own token check avoid an extra round trip. */
   credentials: Credentials;
   principal?: Principal;
+  resolveCache: ResolveCache;
 }
 
 export type Credentials =

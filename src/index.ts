@@ -2,13 +2,20 @@ import { createApp } from "./app";
 import { systemClock } from "./domain/clock";
 import type { Env } from "./env";
 import { runScheduled } from "./jobs/scheduled";
+import { newResolveCache } from "./store/resolve";
 
-const app = createApp();
+// One resolve cache per isolate, shared by requests and the cron trigger (which may roll a ref back).
+const resolveCache = newResolveCache();
+const app = createApp({ resolveCache });
 
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env) {
     // Auto-rollback checks and webhook retries; periodic work of other modules belongs here too.
-    await runScheduled(env, systemClock);
+    try {
+      await runScheduled(env, systemClock);
+    } finally {
+      resolveCache.clear();
+    }
   },
 } satisfies ExportedHandler<Env>;

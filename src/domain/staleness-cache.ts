@@ -22,14 +22,12 @@ export class StalenessCache<K, V> {
   /** Bumped by clear(): a load that began before a clear must not repopulate the cache with older data. */
   private epoch = 0;
 
-  constructor(
-    readonly maxAgeMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(private readonly maxEntries = 10_000) {}
 
-  async get(key: K, now: number, load: () => Promise<V>): Promise<Lookup<V>> {
+  /** The bound is per call: deployments set it through a var that the cache does not own. */
+  async get(key: K, now: number, maxAgeMs: number, load: () => Promise<V>): Promise<Lookup<V>> {
     const entry = this.entries.get(key);
-    if (entry && now - entry.loadedAt < this.maxAgeMs) return { value: entry.value, ageMs: now - entry.loadedAt, cached: true };
+    if (entry && now - entry.loadedAt < maxAgeMs) return { value: entry.value, ageMs: now - entry.loadedAt, cached: true };
     const pending = this.inFlight.get(key) ?? this.startLoad(key, now, load);
     const loaded = await pending;
     return { value: loaded.value, ageMs: 0, cached: false };

@@ -7,11 +7,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { authorize, principalOfRequest, unauthenticated } from "../auth/middleware";
 import { routingKey } from "../domain/canary";
+import { isoAt } from "../domain/clock";
 import { badRequest } from "../domain/errors";
 import { MODEL_NAME_PATTERN } from "../domain/names";
 import { formatReference, parseReference, parseSelector, type ModelReference } from "../domain/reference";
 import type { AppEnv } from "../env";
-import { readResolution, resolvedFrom, type Resolved } from "../store/resolve";
+import { readResolution, resolveCacheKey, resolvedFrom, type Resolved } from "../store/resolve";
 import { principalOf, touchTokenIfStale } from "../store/tokens";
 import { decodeArtifactPath, serveArtifact } from "./artifacts";
 import { baseUrl, errors, json, ModelNameParam, router } from "./openapi";
@@ -38,6 +39,11 @@ const RoutingKeyQuery = z
 
 const resolutionHeaders = {
   "X-Model-Version": { schema: { type: "integer" as const }, description: "The version number" },
+  "X-Resolve-Consistency": {
+    schema: { type: "string" as const, enum: ["strong", "cached"] },
+    description: "strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS)",
+  },
+  "X-Resolve-Age-Ms": { schema: { type: "integer" as const }, description: "How old the answer is; never above RESOLVE_MAX_STALENESS_MS" },
   "X-Model-Semver": { schema: { type: "string" as const }, description: "The version's semver" },
   "X-Rollout-Arm": { schema: { type: "string" as const, enum: ["stable", "candidate"] }, description: "Only under a rollout" },
   "X-Rollout-Id": { schema: { type: "string" as const }, description: "Only under a rollout" },
@@ -70,7 +76,7 @@ resolve.openapi(
   }),
   async (c) => {
     const { ref } = c.req.valid("query");
-    const { reference, resolved } = await resolveFor(c, undefined, () => parseReference(ref));
+    const { reference, resolved, consistency } = await resolveFor(c, undefined, () => parseReference(ref));
     return c.json(
       {
         ...resolved.view,
@@ -81,7 +87,7 @@ resolve.openapi(
         artifact: resolved.artifact?.view ?? null,
       },
       200,
-      noStoreHeaders(resolved),
+      noStoreHeaders(resolved, consistency),
     );
   },
 );
@@ -95,14 +101,14 @@ resolve.get("/v1/r/:name/:ref/*", async (c) => {
   const segments = new URL(c.req.url).pathname.split("/");
   // Model names never need percent-encoding; anything else in the segment fails the name check.
   const name = segments[3]!;
-  const { resolved } = await resolveFor(c, name, () => {
+  const { resolved, consistency } = await resolveFor(c, name, () => {
     if (!MODEL_NAME_PATTERN.test(name)) throw badRequest(`'${name}' is not a valid model name`, { field: "name" });
     const selector = parseSelector(decodeSegment(segments[4]!, "ref"));
     return { model: name, selector, path: decodeArtifactPath(segments.slice(ONE_HOP_PATH_OFFSET)) };
   });
   const artifact = resolved.artifact!;
   const response = await serveArtifact(c, artifact.row, { cacheControl: "no-store", contentLocation: artifact.view.url });
-  setResolutionHeaders(response.headers, resolved);
+  setResolutionHeaders(response.headers, resolved, consistency);
   return response;
 });
 
@@ -145,7 +151,7 @@ export async function resolveFor(
   c: Context<AppEnv>,
   model: string | undefined,
   parse: () => ModelReference,
-): Promise<{ reference: ModelReference; resolved: Resolved }> {
+): Promise<{ reference: ModelReference; resolved: Resolved; consistency: Consistency }> {
   const creds = c.var.credentials;
   const secretHash = creds.kind === "token" ? creds.secretHash : null;
   if (secretHash === null) await principalOfRequest(c);
@@ -156,36 +162,69 @@ export async function resolveFor(
     authorize(await principalOfRequest(c), "reader", model);
     throw error;
   }
-  const now = new Date(c.var.clock.now()).toISOString();
-  const rows = await readResolution(c.var.db, reference, secretHash, now);
+  const nowMs = c.var.clock.now();
+  const now = isoAt(nowMs);
+  const { rows, consistency } = await readRows(c, reference, secretHash, nowMs);
   if (secretHash !== null) {
     if (!rows.token) throw unauthenticated("token is unknown, revoked or expired");
     const touch = touchTokenIfStale(c.var.db, rows.token.id, rows.token.lastUsedAt, now);
-    if (touch) c.executionCtx.waitUntil(touch.run().catch(() => undefined));
+    if (touch) {
+      // Remember the touch in the (possibly cached) row, so a window of cached answers writes it once.
+      rows.token.lastUsedAt = now;
+      c.executionCtx.waitUntil(touch.run().catch(() => undefined));
+    }
     c.set("principal", principalOf(rows.token));
   }
   authorize(c.get("principal")!, "reader", reference.model);
-  return { reference, resolved: resolvedFrom(rows, reference, () => requestRoutingKey(c), baseUrl(c)) };
+  return { reference, resolved: resolvedFrom(rows, reference, () => requestRoutingKey(c), baseUrl(c)), consistency };
 }
+
+export interface Consistency {
+  kind: "strong" | "cached";
+  ageMs: number;
+}
+
+/**
+ * Strict mode (RESOLVE_MAX_STALENESS_MS = 0, the default) reads D1's primary on every request. Above 0 the
+ * isolate may answer from memory for at most that long, unless the request asks for a strong read with
+ * `Cache-Control: no-cache` or `?consistency=strong`.
+ */
+async function readRows(c: Context<AppEnv>, reference: ModelReference, secretHash: string | null, nowMs: number) {
+  const read = () => readResolution(c.var.db, reference, secretHash, isoAt(nowMs));
+  const bound = maxStalenessMs(c.env.RESOLVE_MAX_STALENESS_MS);
+  if (bound === 0 || wantsStrongRead(c)) return { rows: await read(), consistency: { kind: "strong", ageMs: 0 } as Consistency };
+  const lookup = await c.var.resolveCache.get(resolveCacheKey(reference, secretHash), nowMs, bound, read);
+  return { rows: lookup.value, consistency: { kind: lookup.cached ? "cached" : "strong", ageMs: lookup.ageMs } as Consistency };
+}
+
+function maxStalenessMs(setting: string | undefined): number {
+  const ms = Number(setting ?? 0);
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
+}
+
+const wantsStrongRead = (c: Context<AppEnv>) =>
+  /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header("Cache-Control") ?? "") || c.req.query("consistency") === "strong";
 
 function requestRoutingKey(c: Context<AppEnv>): string {
   return routingKey({ header: c.req.header("X-Routing-Key"), query: c.req.query("key"), clientAddress: c.req.header("CF-Connecting-IP") });
 }
 
-/** References are mutable: no cache may keep an answer. */
-function noStoreHeaders(resolved: Resolved): Record<string, string> {
+/** References are mutable: no shared cache may keep an answer; the headers say how fresh this one is. */
+function noStoreHeaders(resolved: Resolved, consistency: Consistency): Record<string, string> {
   const headers: Record<string, string> = {
     "Cache-Control": "no-store",
     "X-Model-Version": String(resolved.view.number),
     "X-Model-Semver": resolved.view.semver,
+    "X-Resolve-Consistency": consistency.kind,
+    "X-Resolve-Age-Ms": String(consistency.ageMs),
   };
   if (resolved.arm) headers["X-Rollout-Arm"] = resolved.arm;
   if (resolved.rolloutId) headers["X-Rollout-Id"] = resolved.rolloutId;
   return headers;
 }
 
-function setResolutionHeaders(headers: Headers, resolved: Resolved): void {
-  for (const [name, value] of Object.entries(noStoreHeaders(resolved))) headers.set(name, value);
+function setResolutionHeaders(headers: Headers, resolved: Resolved, consistency: Consistency): void {
+  for (const [name, value] of Object.entries(noStoreHeaders(resolved, consistency))) headers.set(name, value);
 }
 
 function decodeSegment(segment: string, field: string): string {

@@ -9,7 +9,8 @@
  */
 import { badRequest, notFound } from "../domain/errors";
 import { rangePlan, type Bound, type Triple } from "../domain/ranges";
-import type { ModelReference, Selector } from "../domain/reference";
+import { formatSelector, type ModelReference, type Selector } from "../domain/reference";
+import { StalenessCache } from "../domain/staleness-cache";
 import { chooseVersion, selectorRef, type ActiveRollout, type RefPointer, type Resolution } from "../domain/resolve";
 import type { Database } from "./db";
 import { tagsOf } from "./tags";
@@ -48,6 +49,18 @@ export async function readResolution(db: Database, reference: ModelReference, se
     versions,
   };
 }
+
+/** Per-isolate memory of resolution rows, keyed by caller and reference (DESIGN §6). */
+export type ResolveCache = StalenessCache<string, ResolutionRows>;
+
+export const newResolveCache = (): ResolveCache => new StalenessCache<string, ResolutionRows>();
+
+/**
+ * The token is part of the key: a cached answer carries its caller's token check, so a revoked token stops
+ * working within the same bound as a ref move.
+ */
+export const resolveCacheKey = (reference: ModelReference, secretHash: string | null) =>
+  `${secretHash ?? "bootstrap"}\n${reference.model}\n${formatSelector(reference.selector)}`;
 
 export interface Resolved extends Resolution {
   view: VersionView;
