@@ -4,7 +4,7 @@ import { DomainError } from "../domain/errors";
 import type { AppEnv, Credentials } from "../env";
 import { findActiveToken, principalOf, touchTokenIfStale } from "../store/tokens";
 import { BOOTSTRAP_ADMIN, canTouchModel, hasRole, isUnscoped, type Principal, type Role } from "./principal";
-import { secretsEqual, sha256Hex } from "./secrets";
+import { digestsEqual, hex, sha256Bytes } from "./secrets";
 
 /** The admin UI keeps the signed-in token in this cookie (HttpOnly, Secure, SameSite=Strict). */
 export const SESSION_COOKIE = "__Host-edgereg_session";
@@ -28,9 +28,18 @@ export async function credentialsOf(header: string | undefined, adminToken: stri
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) return { kind: "invalid", reason: "Authorization must be 'Bearer <token>'" };
   const secret = match[1]!;
-  if (adminToken && (await secretsEqual(secret, adminToken))) return { kind: "bootstrap-admin" };
+  // One digest serves both the constant-time bootstrap check and the token lookup.
+  const digest = await sha256Bytes(secret);
+  if (adminToken && digestsEqual(digest, await adminDigest(adminToken))) return { kind: "bootstrap-admin" };
   if (!secret.startsWith("er_")) return { kind: "invalid", reason: "unknown token" };
-  return { kind: "token", secretHash: await sha256Hex(secret) };
+  return { kind: "token", secretHash: hex(new Uint8Array(digest)) };
+}
+
+/** The bootstrap secret's digest, computed once per isolate (per secret value). */
+let adminDigestMemo: { token: string; digest: Promise<ArrayBuffer> } | null = null;
+function adminDigest(token: string): Promise<ArrayBuffer> {
+  if (adminDigestMemo?.token !== token) adminDigestMemo = { token, digest: sha256Bytes(token) };
+  return adminDigestMemo.digest;
 }
 
 export const unauthenticated = (message: string) => new DomainError("UNAUTHENTICATED", message);

@@ -14,11 +14,13 @@ export async function sha256Hex(text: string): Promise<string> {
 
 /** Compares two secrets in time independent of where they differ: both are hashed to equal length first. */
 export async function secretsEqual(a: string, b: string): Promise<boolean> {
-  const [ha, hb] = await Promise.all([digestBytes(a), digestBytes(b)]);
-  return crypto.subtle.timingSafeEqual(ha, hb);
+  const [ha, hb] = await Promise.all([sha256Bytes(a), sha256Bytes(b)]);
+  return digestsEqual(ha, hb);
 }
 
-async function digestBytes(text: string): Promise<ArrayBuffer> {
+export const digestsEqual = (a: ArrayBuffer, b: ArrayBuffer) => crypto.subtle.timingSafeEqual(a, b);
+
+export function sha256Bytes(text: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
 }
 

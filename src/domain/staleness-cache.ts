@@ -5,9 +5,9 @@
 
 export interface Lookup<V> {
   value: V;
-  /** How old the answer is, in ms: 0 when this call (or a load it joined) read it from the source. */
+  /** How old the answer is, in ms, counted from when its load began: 0 when this call read the source. */
   ageMs: number;
-  /** True when the answer came from memory rather than a load started for or joined by this call. */
+  /** False only for the call that read the source; joiners of its load and later hits answer from memory. */
   cached: boolean;
 }
 
@@ -28,8 +28,12 @@ export class StalenessCache<K, V> {
   async get(key: K, now: number, maxAgeMs: number, load: () => Promise<V>): Promise<Lookup<V>> {
     const entry = this.entries.get(key);
     if (entry && now - entry.loadedAt < maxAgeMs) return { value: entry.value, ageMs: now - entry.loadedAt, cached: true };
-    const pending = this.inFlight.get(key) ?? this.startLoad(key, now, load);
-    const loaded = await pending;
+    const joined = this.inFlight.get(key);
+    if (joined) {
+      const loaded = await joined;
+      return { value: loaded.value, ageMs: Math.max(0, now - loaded.loadedAt), cached: true };
+    }
+    const loaded = await this.startLoad(key, now, load);
     return { value: loaded.value, ageMs: 0, cached: false };
   }
 
