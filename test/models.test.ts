@@ -99,3 +99,16 @@ describe("registered models", () => {
     expect(((await big.json()) as any).error.code).toBe("PAYLOAD_TOO_LARGE");
   });
 });
+
+describe("latest_version", () => {
+  it("is the highest READY, non-archived number, as models:/NAME/latest resolves", async () => {
+    const name = uniqueName();
+    await createModel(name);
+    await createVersion(name, "1.0.0");
+    await createVersion(name, "1.1.0");
+    await callJson("PATCH", `/v1/models/${name}/versions/2`, 200, { body: { archived: true } });
+    expect((await callJson("GET", `/v1/models/${name}`, 200)).latest_version).toBe(1);
+    const resolved = await callJson("GET", `/v1/resolve?ref=${encodeURIComponent(`models:/${name}/latest`)}`, 200);
+    expect(resolved.number).toBe(1);
+  });
+});

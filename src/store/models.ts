@@ -18,7 +18,7 @@ export interface ModelView {
   updated_at: string;
   /** Where each ref points now, as version numbers. */
   refs: Record<string, number>;
-  /** Highest READY version number. */
+  /** Highest READY, non-archived version number: what `models:/NAME/latest` resolves to. */
   latest_version: number | null;
 }
 
@@ -138,7 +138,7 @@ async function viewsOf(db: Database, rows: ModelRow[]): Promise<ModelView[]> {
     db
       .select({ modelId: versions.modelId, number: sql<number>`MAX(${versions.number})` })
       .from(versions)
-      .where(and(inList(versions.modelId, ids), eq(versions.status, "READY")))
+      .where(and(inList(versions.modelId, ids), eq(versions.status, "READY"), eq(versions.archived, false)))
       .groupBy(versions.modelId),
   ]);
   return rows.map((row) =>
