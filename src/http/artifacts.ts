@@ -167,7 +167,7 @@ export async function serveArtifact(c: Context<AppEnv>, artifact: ServableArtifa
  * One `bytes=` range, or null to send the whole artifact (no header, a malformed one, or several ranges, which
  * RFC 9110 lets a server ignore).
  */
-export function byteRange(header: string | undefined, size: number): { offset: number; length: number } | "unsatisfiable" | null {
+function byteRange(header: string | undefined, size: number): { offset: number; length: number } | "unsatisfiable" | null {
   const match = header === undefined ? null : /^bytes=(\d*)-(\d*)$/i.exec(header.replace(/\s+/g, ""));
   if (!match || (match[1] === "" && match[2] === "")) return null;
   const [, first, last] = match as unknown as [string, string, string];
@@ -255,10 +255,10 @@ artifacts.openAPIRegistry.registerPath({
   },
 });
 
-artifacts.openAPIRegistry.registerPath({
-  method: "get",
+const downloadRoute = (method: "get" | "head", summary: string) => ({
+  method,
   path: artifactPath,
-  summary: "Download a verified artifact",
+  summary,
   description:
     "Streams the bytes with ETag (the quoted sha256), Cache-Control: public, max-age=31536000, immutable, Content-Length, " +
     "Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag " +
@@ -282,6 +282,8 @@ artifacts.openAPIRegistry.registerPath({
     416: { description: "Range outside the artifact; Content-Range: bytes */SIZE" },
   },
 });
+artifacts.openAPIRegistry.registerPath(downloadRoute("get", "Download a verified artifact"));
+artifacts.openAPIRegistry.registerPath(downloadRoute("head", "An artifact's headers (size, ETag, type) without its bytes"));
 
 // ---- multipart upload ----
 

@@ -203,7 +203,7 @@ async function recordVerified(m: Mutation, target: ArtifactTarget, artifact: Art
   return { ...outcome, artifact: current };
 }
 
-export async function isMultipartInProgress(db: Database, sha256: string, now: string): Promise<boolean> {
+async function isMultipartInProgress(db: Database, sha256: string, now: string): Promise<boolean> {
   const row = await db.get<{ busy: number }>(sql`SELECT ${multipartInProgress(sha256, now)} AS busy`);
   return Boolean(row?.busy);
 }

@@ -4,6 +4,7 @@ import type { MatrixRow } from "./types";
 export const rows: Record<string, MatrixRow> = {
   "PUT /v1/models/{name}/versions/{v}/artifacts/{path}": { need: "publisher", body: "bytes" },
   "GET /v1/models/{name}/versions/{v}/artifacts/{path}": { need: "reader" },
+  "HEAD /v1/models/{name}/versions/{v}/artifacts/{path}": { need: "reader" },
   "POST /v1/models/{name}/versions/{v}/uploads": { need: "publisher", body: { path: "model.bin" } },
   "GET /v1/models/{name}/versions/{v}/uploads/{id}": { need: "publisher" },
   "DELETE /v1/models/{name}/versions/{v}/uploads/{id}": { need: "publisher" },
