@@ -2651,7 +2651,97 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * An artifact's headers (size, ETag, type) without its bytes
+         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: public, max-age=31536000, immutable, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
+         */
+        head: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag (the quoted sha256) of a copy you hold */
+                    "If-None-Match"?: string;
+                    Range?: string;
+                };
+                path: {
+                    name: string;
+                    /** @description Artifact path as declared; may contain '/' (each segment URL-encoded) */
+                    path: string;
+                    /** @description A version number (7) or an exact semver (2.1.0) */
+                    v: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The bytes; ETag is the quoted sha256, Cache-Control immutable */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description The requested range, with Content-Range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not modified: If-None-Match matched the ETag */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input: the details name the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Range outside the artifact; Content-Range: bytes *\/SIZE */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         patch?: never;
         trace?: never;
     };
@@ -3531,6 +3621,10 @@ export interface paths {
                         "X-Model-Semver"?: string;
                         /** @description The version number */
                         "X-Model-Version"?: number;
+                        /** @description How old the answer is; never above RESOLVE_MAX_STALENESS_MS */
+                        "X-Resolve-Age-Ms"?: number;
+                        /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
+                        "X-Resolve-Consistency"?: "strong" | "cached";
                         /** @description Only under a rollout */
                         "X-Rollout-Arm"?: "stable" | "candidate";
                         /** @description Only under a rollout */
@@ -3620,6 +3714,10 @@ export interface paths {
                         "X-Model-Semver"?: string;
                         /** @description The version number */
                         "X-Model-Version"?: number;
+                        /** @description How old the answer is; never above RESOLVE_MAX_STALENESS_MS */
+                        "X-Resolve-Age-Ms"?: number;
+                        /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
+                        "X-Resolve-Consistency"?: "strong" | "cached";
                         /** @description Only under a rollout */
                         "X-Rollout-Arm"?: "stable" | "candidate";
                         /** @description Only under a rollout */
@@ -3712,6 +3810,10 @@ export interface paths {
                         "X-Model-Semver"?: string;
                         /** @description The version number */
                         "X-Model-Version"?: number;
+                        /** @description How old the answer is; never above RESOLVE_MAX_STALENESS_MS */
+                        "X-Resolve-Age-Ms"?: number;
+                        /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
+                        "X-Resolve-Consistency"?: "strong" | "cached";
                         /** @description Only under a rollout */
                         "X-Rollout-Arm"?: "stable" | "candidate";
                         /** @description Only under a rollout */
