@@ -1,4 +1,4 @@
-/** Exit codes of the edgereg command (docs/cli.md lists them). */
+/** Exit codes of the edgereg command (README, "The edgereg command", lists them). */
 export const EXIT = {
   ok: 0,
   /** The registry refused the request: its code and message are printed. */

@@ -1,7 +1,7 @@
 /**
  * The admin UI driven in headless Chromium (Debian's `chromium` through playwright-core) against a local registry
  * (the deploy bundle on Miniflare, fresh D1 and R2). Seeds data through the API, then signs in and clicks through.
- * Screenshots the models, model and version pages; with UPDATE_SCREENSHOTS=1 into docs/screenshots/ for docs/ui.md.
+ * Screenshots the models, model and version pages; with UPDATE_SCREENSHOTS=1 into docs/screenshots/ for the README.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalRegistry } from "../scripts/local.mjs";
 
 const root = resolve(import.meta.dirname, "..");
-/** The pictures in docs/ui.md are refreshed on request, so an ordinary test run leaves the work tree clean. */
+/** The pictures in the README are refreshed on request, so an ordinary test run leaves the work tree clean. */
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? join(root, "docs/screenshots") : mkdtempSync(join(tmpdir(), "edgereg-screenshots-"));
 const ADMIN_TOKEN = "ui-e2e-admin-secret";
 const MODEL = "flight_delay";

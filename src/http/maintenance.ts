@@ -1,4 +1,4 @@
-/** What the cron trigger's clean-up will collect, for admins to see before it happens (docs/reliability.md). */
+/** What the cron trigger's clean-up will collect, for admins to see before it happens (README, "Reliability and security"). */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import { isoAt } from "../domain/clock";

@@ -1,5 +1,5 @@
 /**
- * The MLflow-compatible facade (docs/mlflow.md): MLflow's registry and artifact-proxy REST APIs over edgereg's
+ * The MLflow-compatible facade (README, "MLflow clients"): MLflow's registry and artifact-proxy REST APIs over edgereg's
  * store, answering in MLflow's shapes, errors included (`{error_code, message}` with MLflow's statuses).
  */
 import type { Context } from "hono";
@@ -34,7 +34,7 @@ mlflow.route("/", artifactProxy);
 // MLflow's client falls back between an RPC's endpoints on ENDPOINT_NOT_FOUND, and reports it clearly otherwise.
 for (const prefix of [API, ARTIFACTS_API]) {
   mlflow.all(`${prefix}/*`, (c) => {
-    throw new MlflowError("ENDPOINT_NOT_FOUND", `edgereg does not serve ${c.req.method} ${c.req.path}; see docs/mlflow.md for the supported MLflow endpoints.`);
+    throw new MlflowError("ENDPOINT_NOT_FOUND", `edgereg does not serve ${c.req.method} ${c.req.path}; see the README section "MLflow clients" for the supported MLflow endpoints.`);
   });
 }
 

@@ -1,5 +1,5 @@
 /**
- * How MLflow's registry words map onto edgereg's (docs/mlflow.md): stages, statuses, version numbers, the semver an
+ * How MLflow's registry words map onto edgereg's (README, "MLflow clients"): stages, statuses, version numbers, the semver an
  * MLflow-created version gets, page tokens, and the `mlflow-artifacts:` namespace that serves edgereg's R2 artifacts.
  * Pure, so every rule is unit-tested without a runtime.
  */

@@ -2,7 +2,7 @@
  * MLflow's Model Registry REST API (mlflow/protos/model_registry.proto) under /api/2.0/mlflow, over edgereg's store:
  * every write is the same store call, with the same rules and audit events, as the /v1 route that does it.
  * These routes are not in /openapi.json (they follow MLflow's contract, not edgereg's); test/mlflow*.test.ts checks
- * their roles. docs/mlflow.md explains the mapping and what is not supported.
+ * their roles. the README section "MLflow clients" explains the mapping and what is not supported.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
