@@ -261,3 +261,56 @@ describe("concurrent rollout changes", () => {
     expect(active.length).toBe(answers[1]!.status === 201 && !answers[3]!.body?.rollout_id ? 1 : 0);
   });
 });
+
+describe("archiving races a ref move", () => {
+  it("never leaves a stage on an archived version: one of the two wins, the other gets 409", async () => {
+    for (let round = 0; round < 6; round++) {
+      const name = uniqueName("archrace");
+      await createModel(name);
+      await createVersion(name, "1.0.0");
+      await createVersion(name, "1.1.0");
+      await moveRef(name, "Production", 1);
+      const [archive, move] = await Promise.all([
+        call("PATCH", `/v1/models/${name}/versions/2`, { body: { archived: true } }),
+        call("PUT", `/v1/models/${name}/refs/Production`, { body: { version: 2 } }),
+      ]);
+      expect([archive.status, move.status].sort()).toEqual([200, 409]);
+      const v2 = await callJson("GET", `/v1/models/${name}/versions/2`, 200);
+      expect(v2.archived && v2.stage === "Production").toBe(false);
+      // The first move to version 1, then whichever of the two won: the loser left no event.
+      const events = (await callJson("GET", `/v1/audit?model=${name}&limit=50`, 200)).items.map((e: any) => e.action);
+      expect(events.filter((a: string) => a === "version.archive" || a === "ref.move")).toHaveLength(2);
+    }
+  });
+});
+
+describe("the write-time guard", () => {
+  it("refuses a move whose target is archived between the route's read and its batch, writing nothing", async () => {
+    const { env } = await import("cloudflare:workers");
+    const { registryWith, tableCounts } = await import("./helpers");
+    const name = uniqueName("guard");
+    await createModel(name);
+    await createVersion(name, "1.0.0");
+    await createVersion(name, "1.1.0");
+    await moveRef(name, "Production", 1);
+    // A D1 that archives version 2 just before the move's batch runs, as a concurrent request would.
+    const racing = new Proxy(env.DB, {
+      get(target, property) {
+        if (property === "batch") {
+          return async (statements: D1PreparedStatement[]) => {
+            await target.prepare("UPDATE versions SET archived = 1 WHERE number = 2 AND model_id = (SELECT id FROM models WHERE name = ?)").bind(name).run();
+            return target.batch(statements);
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const registry = registryWith({ env: { DB: racing } });
+    const before = await tableCounts();
+    const res = await registry.callJson("PUT", `/v1/models/${name}/refs/Production`, 409, { body: { version: 2 } });
+    expect(res.error.message).toContain("archived meanwhile");
+    expect(await tableCounts()).toEqual(before);
+    expect((await callJson("GET", `/v1/models/${name}`, 200)).refs.Production).toBe(1);
+  });
+});

@@ -28,6 +28,20 @@ export function auditInsert(m: Mutation, entry: AuditEntry) {
   return m.db.insert(auditEvents).values(auditValues(m, entry));
 }
 
+/**
+ * An audit insert that is also the batch's guard: when `condition` no longer holds at write time, its NOT NULL `at`
+ * gets NULL and D1 rolls the whole batch back. It closes the gap between a route's read and its batch.
+ */
+export function guardedAuditInsert(m: Mutation, entry: AuditEntry, condition: SQL) {
+  return m.db.insert(auditEvents).values({ ...auditValues(m, entry), at: sql`CASE WHEN ${condition} THEN ${m.now} END` });
+}
+
+/** True when a batch was rolled back because its guardedAuditInsert's condition failed. */
+export function isGuardFailure(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.message} ${(error as { cause?: unknown }).cause ?? ""}` : String(error);
+  return /NOT NULL constraint failed: audit_events\.at/.test(text);
+}
+
 /** An audit insert that only lands when the statement before it in the batch changed a row. */
 export function auditInsertIfChanged(m: Mutation, entry: AuditEntry) {
   const v = auditValues(m, entry);

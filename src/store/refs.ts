@@ -1,8 +1,8 @@
-import { aliasedTable, and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { aliasedTable, and, asc, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { conflict, notFound, preconditionFailed } from "../domain/errors";
 import { assertExpected, stepToUndo, type RefAction } from "../domain/refs";
-import { auditInsert, type Mutation } from "./audit";
+import { auditInsert, guardedAuditInsert, isGuardFailure, type Mutation } from "./audit";
 import { isUniqueViolation, type Database } from "./db";
 import type { ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
@@ -60,6 +60,8 @@ export interface RefChange {
   auditAction: string;
   /** Extra facts for the audit event's `after` (forced gates, failed checks, evidence). */
   evidence?: Record<string, unknown>;
+  /** A condition that must still hold when the batch runs, or nothing of it lands (see guardedAuditInsert). */
+  guard?: SQL;
 }
 
 /**
@@ -89,7 +91,7 @@ export function refChangeStatements(m: Mutation, model: ModelRow, name: string, 
           set: { versionId: change.to.versionId, generation, updatedAt: m.now, updatedBy: m.actor },
         })
     : m.db.delete(refs).where(and(eq(refs.modelId, model.id), eq(refs.name, name)));
-  const audit = auditInsert(m, {
+  const entry = {
     action: change.auditAction,
     model: model.name,
     version: change.to?.number ?? null,
@@ -97,7 +99,8 @@ export function refChangeStatements(m: Mutation, model: ModelRow, name: string, 
     before: { version: state.current?.number ?? null },
     after: { version: change.to?.number ?? null, generation, ...change.evidence },
     reason: change.reason,
-  });
+  };
+  const audit = change.guard ? guardedAuditInsert(m, entry, change.guard) : auditInsert(m, entry);
   return { generation, statements: [history, write, audit] as const };
 }
 
@@ -130,9 +133,16 @@ export async function moveRef(m: Mutation, model: ModelRow, name: string, target
       reason: options.reason,
       auditAction: options.auditAction ?? "ref.move",
       evidence: options.evidence,
+      // An archive that lands between our read and this batch must not leave the ref on an archived version.
+      guard: target.archived ? undefined : sql`(SELECT archived FROM versions WHERE id = ${target.id}) = 0`,
     });
-    if (await committed(m, statements, options.expected !== undefined, attempt)) {
-      return { ref: name, version: target.number, previous_version: state.current?.number ?? null, generation };
+    try {
+      if (await committed(m, statements, options.expected !== undefined, attempt)) {
+        return { ref: name, version: target.number, previous_version: state.current?.number ?? null, generation };
+      }
+    } catch (error) {
+      if (isGuardFailure(error)) throw conflict(`version ${target.number} was archived meanwhile; pass force: true with a reason to target it`, { field: "force" });
+      throw error;
     }
   }
 }

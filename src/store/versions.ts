@@ -13,7 +13,7 @@ import {
   type VersionKey,
   type VersionStatus,
 } from "../domain/versions";
-import { auditInsert, auditInsertIfChanged, type Mutation } from "./audit";
+import { auditInsert, auditInsertIfChanged, guardedAuditInsert, isGuardFailure, type Mutation } from "./audit";
 import { inList, isUniqueViolation, type Database } from "./db";
 import { requireModel, type ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
@@ -283,7 +283,15 @@ export async function updateVersion(
     archived: patch.archived ?? before!.archived,
     metrics: metrics ?? before!.metrics,
   };
-  await m.db.batch([
+  const archiving = patch.archived === true && !row.archived;
+  const audit = {
+    action: archiving ? "version.archive" : "version.update",
+    model: model.name,
+    version: row.number,
+    before: pick(before!, patch),
+    after: pick(after, patch),
+  };
+  const statements = [
     m.db
       .update(versions)
       .set({
@@ -303,16 +311,21 @@ export async function updateVersion(
             .values({ versionId: row.id, key: k, value })
             .onConflictDoUpdate({ target: [versionTags.versionId, versionTags.key], set: { value } }),
     ),
-    auditInsert(m, {
-      action: patch.archived === true && !row.archived ? "version.archive" : "version.update",
-      model: model.name,
-      version: row.number,
-      before: pick(before!, patch),
-      after: pick(after, patch),
-    }),
-  ]);
+    // Archiving re-checks at write time that nothing serves the version: a stage or rollout may have reached it since.
+    archiving ? guardedAuditInsert(m, audit, notServing(row.id)) : auditInsert(m, audit),
+  ] as const;
+  try {
+    await m.db.batch(statements);
+  } catch (error) {
+    if (isGuardFailure(error)) throw conflict(`version ${row.number} started serving a stage or rollout meanwhile; it stays unarchived`, { field: "archived" });
+    throw error;
+  }
   return getVersionView(m.db, model, { number: row.number }, base);
 }
+
+const notServing = (versionId: string) =>
+  sql`NOT EXISTS (SELECT 1 FROM refs WHERE version_id = ${versionId} AND name IN ('Production', 'Staging'))
+    AND NOT EXISTS (SELECT 1 FROM rollouts WHERE status = 'active' AND (candidate_version_id = ${versionId} OR stable_version_id = ${versionId}))`;
 
 /** A version that serves a stage or a rollout is moved off first: archiving never changes what is served. */
 async function assertArchivable(db: Database, model: ModelRow, row: VersionRow, view: VersionView) {
