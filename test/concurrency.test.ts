@@ -78,12 +78,20 @@ async function expectAuditedOnce(model: string, writes: Answer[], others: Answer
   for (const a of others) expect(byRequest.get(a.requestId) ?? 0, `${a.route} ${a.status}`).toBe(0);
 }
 
+/**
+ * Each stage ref names at most one version, and a version's derived stage agrees with the refs. When Production and
+ * Staging name the same version (a promoted candidate), that version reads Production (DESIGN §2: Production first).
+ */
 async function expectOneVersionPerStage(model: string) {
   const versions = await pages(`/v1/models/${model}/versions`);
   const refs = (await callJson("GET", `/v1/models/${model}`, 200)).refs;
+  const derived = (stage: string) => versions.filter((v) => v.stage === stage).map((v) => v.number);
+  expect(derived("Production"), "Production").toEqual(refs.Production === undefined ? [] : [refs.Production]);
+  const staging = refs.Staging === undefined || refs.Staging === refs.Production ? [] : [refs.Staging];
+  expect(derived("Staging"), "Staging").toEqual(staging);
   for (const stage of ["Production", "Staging"]) {
-    const serving = versions.filter((v) => v.stage === stage).map((v) => v.number);
-    expect(serving, stage).toEqual(refs[stage] === undefined ? [] : [refs[stage]]);
+    const listed = (await callJson("GET", `/v1/models/${model}/versions?stage=${stage}`, 200)).items.map((v: any) => v.number);
+    expect(listed, `?stage=${stage}`).toEqual(derived(stage));
   }
 }
 

@@ -165,3 +165,17 @@ describe("versions", () => {
     await callJson("POST", `/v1/models/${uniqueName()}/versions`, 404, { body: { semver: "1.0.0" } });
   });
 });
+
+describe("a version both stage refs name", () => {
+  it("reads Production, in its view and in the stage filters", async () => {
+    const name = uniqueName();
+    await createModel(name);
+    await createVersion(name, "1.0.0");
+    await moveRef(name, "Staging", 1);
+    await moveRef(name, "Production", 1);
+    expect((await callJson("GET", `/v1/models/${name}/versions/1`, 200)).stage).toBe("Production");
+    expect((await callJson("GET", `/v1/models/${name}/versions?stage=Production`, 200)).items.map((v: any) => v.number)).toEqual([1]);
+    expect((await callJson("GET", `/v1/models/${name}/versions?stage=Staging`, 200)).items).toEqual([]);
+    expect((await callJson("GET", `/v1/models/${name}`, 200)).refs).toEqual({ Production: 1, Staging: 1 });
+  });
+});

@@ -233,8 +233,11 @@ export async function listVersions(
       case undefined:
         return undefined;
       case "Production":
+        return sql`${versions.id} IN (SELECT version_id FROM refs WHERE model_id = ${model.id} AND name = 'Production')`;
       case "Staging":
-        return sql`${versions.id} IN (SELECT version_id FROM refs WHERE model_id = ${model.id} AND name = ${filter.stage})`;
+        // As stageOf derives it: a version both refs name reads Production.
+        return sql`${versions.id} IN (SELECT version_id FROM refs WHERE model_id = ${model.id} AND name = 'Staging')
+          AND ${versions.id} NOT IN (SELECT version_id FROM refs WHERE model_id = ${model.id} AND name = 'Production')`;
       case "Archived":
         return and(eq(versions.archived, true), notInArray(versions.id, stageRefs));
       case "None":
