@@ -179,6 +179,7 @@ export function registryWith(options: { startMs?: number; env?: Partial<import("
 /**
  * A D1 binding whose batches fail, when `fails` picks them, on one more statement appended at their end (a NOT NULL
  * violation, as a constraint would fail a real write): D1 runs a batch as one transaction, so nothing of it may land.
+ * The violation is on `models`, not `audit_events.at`, whose NULL is the signature of a guarded audit's refusal.
  */
 export function faultyD1(d1: D1Database, fails: (sql: string[]) => boolean): D1Database {
   return new Proxy(d1, {
@@ -187,7 +188,7 @@ export function faultyD1(d1: D1Database, fails: (sql: string[]) => boolean): D1D
         return (statements: D1PreparedStatement[]) => {
           const sql = statements.map((s) => String((s as unknown as { statement?: string }).statement ?? ""));
           if (!fails(sql)) return target.batch(statements);
-          return target.batch([...statements, target.prepare("INSERT INTO audit_events (at) VALUES (NULL)")]);
+          return target.batch([...statements, target.prepare("INSERT INTO models (id) VALUES (NULL)")]);
         };
       }
       const value = Reflect.get(target, property, target);
