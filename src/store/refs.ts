@@ -30,7 +30,9 @@ export interface RefMove {
   generation: number;
 }
 
-const RETRIES = 5;
+/** A writer without expected_version re-reads after losing a race; jittered waits keep losers out of lockstep. */
+const RETRIES = 10;
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * (attempt + 1)));
 
 export async function readRef(db: Database, model: ModelRow, name: string): Promise<RefState> {
   const [current, generation, rollout] = await db.batch([
@@ -221,6 +223,7 @@ async function committed(m: Mutation, statements: readonly unknown[], strict: bo
     if (!isUniqueViolation(error, "ref_history")) throw error;
     if (strict) throw preconditionFailed("the ref moved concurrently; read it again and retry", { field: "expected_version" });
     if (attempt >= RETRIES) throw conflict("the ref is moving under heavy contention; retry", {});
+    await backoff(attempt);
     return false;
   }
 }
