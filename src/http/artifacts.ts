@@ -24,7 +24,7 @@ import {
   uploadPart,
 } from "../store/uploads";
 import { errorBody } from "./errors";
-import { ModelNameParam, VersionParam, baseUrl, errors, json, jsonBody, mutationOf, router } from "./openapi";
+import { baseUrl, errorsFor, json, jsonBody, ModelNameParam, mutationOf, router, VersionParam } from "./openapi";
 import { ArtifactPath, Sha256, VersionStatus } from "./schemas";
 
 export const artifacts = router();
@@ -246,12 +246,7 @@ artifacts.openAPIRegistry.registerPath({
   responses: {
     201: json(ArtifactUploaded, "Stored and verified"),
     200: json(ArtifactUploaded, "Acknowledged: the bytes were already stored"),
-    400: errors[400],
-    401: errors[401],
-    403: errors[403],
-    404: errors[404],
-    409: errors[409],
-    422: errors[422],
+    ...errorsFor(400, 401, 403, 404, 409, 422),
   },
 });
 
@@ -275,10 +270,7 @@ const downloadRoute = (method: "get" | "head", summary: string) => ({
     200: { description: "The bytes; ETag is the quoted sha256, Cache-Control immutable", content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } },
     206: { description: "The requested range, with Content-Range" },
     304: { description: "Not modified: If-None-Match matched the ETag" },
-    400: errors[400],
-    401: errors[401],
-    403: errors[403],
-    404: errors[404],
+    ...errorsFor(400, 401, 403, 404),
     416: { description: "Range outside the artifact; Content-Range: bytes */SIZE" },
   },
 });
@@ -302,12 +294,7 @@ artifacts.openapi(
     responses: {
       201: json(UploadSession, "A new session"),
       200: json(UploadSession, "The live session to resume, or a completed one"),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
-      409: errors[409],
-      422: errors[422],
+      ...errorsFor(400, 401, 403, 404, 409, 422),
     },
   }),
   async (c) => {
@@ -328,7 +315,7 @@ artifacts.openapi(
     summary: "An upload session with the parts received so far",
     middleware: [requireRole("publisher")],
     request: { params: UploadParams },
-    responses: { 200: json(UploadSession, "The session"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(UploadSession, "The session"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const { name, v, id } = c.req.valid("param");
@@ -348,12 +335,7 @@ artifacts.openapi(
     request: { params: PartParams, ...binaryBody("The part's bytes") },
     responses: {
       200: json(Part, "The part was stored"),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
-      409: errors[409],
-      422: errors[422],
+      ...errorsFor(400, 401, 403, 404, 409, 422),
     },
   }),
   async (c) => {
@@ -377,12 +359,7 @@ artifacts.openapi(
     request: { params: UploadParams },
     responses: {
       200: json(UploadSession, "The completed session"),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
-      409: errors[409],
-      422: errors[422],
+      ...errorsFor(400, 401, 403, 404, 409, 422),
     },
   }),
   async (c) => {
@@ -403,7 +380,7 @@ artifacts.openapi(
     summary: "Abort a multipart upload",
     middleware: [requireRole("publisher")],
     request: { params: UploadParams },
-    responses: { 200: json(UploadSession, "The aborted session"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+    responses: { 200: json(UploadSession, "The aborted session"), ...errorsFor(400, 401, 403, 404, 409) },
   }),
   async (c) => {
     const { name, v, id } = c.req.valid("param");

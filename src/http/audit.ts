@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { principalOfRequest, requireRole } from "../auth/middleware";
 import { listAudit } from "../store/audit";
-import { PageQuery, errors, json, paged, router } from "./openapi";
+import { errorsFor, json, paged, PageQuery, router } from "./openapi";
 import { AuditEvent, ModelName } from "./schemas";
 
 export const audit = router();
@@ -23,7 +23,7 @@ audit.openapi(
         until: z.iso.datetime().optional(),
       }),
     },
-    responses: { 200: json(paged(AuditEvent), "A page of audit events"), 400: errors[400], 401: errors[401], 403: errors[403] },
+    responses: { 200: json(paged(AuditEvent), "A page of audit events"), ...errorsFor(400, 401, 403) },
   }),
   async (c) => {
     const { limit, cursor, ...filter } = c.req.valid("query");

@@ -11,7 +11,7 @@ import { requireModel, type ModelRow } from "../store/models";
 import { getPolicy } from "../store/policies";
 import { readRef } from "../store/refs";
 import { requireVersion } from "../store/versions";
-import { ModelNameParam, PageQuery, VersionParam, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router, VersionParam } from "./openapi";
 import { refNameOf } from "./refs";
 import { VersionRef } from "./schemas";
 
@@ -61,7 +61,7 @@ drift.openapi(
     description: `Typically a sample of the training or validation data. At most ${MAX_FEATURES} features and ${MAX_VALUES_PER_FEATURE} values per feature; replaces any earlier reference.`,
     middleware: [requireRole("publisher")],
     request: { params: VersionParams, ...jsonBody(z.strictObject({ features: FeatureSamples }).openapi("ReferenceData")) },
-    responses: { 200: json(ReferenceAnswer, "What was stored"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 413: errors[413] },
+    responses: { 200: json(ReferenceAnswer, "What was stored"), ...errorsFor(400, 401, 403, 404, 413) },
   }),
   async (c) => {
     const { name, v } = c.req.valid("param");
@@ -87,10 +87,7 @@ drift.openapi(
     request: { params: VersionParams },
     responses: {
       200: json(z.object({ features: z.record(z.string(), z.array(z.union([z.number(), z.string()]))), updated_at: z.string(), updated_by: z.string() }), "The sample"),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
+      ...errorsFor(400, 401, 403, 404),
     },
   }),
   async (c) => {
@@ -155,7 +152,7 @@ drift.openapi(
       "The policy's drift part may override the threshold and the drifted share; a drifted data set fires drift.detected.",
     middleware: [requireRole("reader")],
     request: { params: z.object({ name: ModelNameParam }), ...jsonBody(DriftRequest) },
-    responses: { 201: json(DriftReport, "The stored report"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 413: errors[413] },
+    responses: { 201: json(DriftReport, "The stored report"), ...errorsFor(400, 401, 403, 404, 409, 413) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -194,7 +191,7 @@ drift.openapi(
       params: z.object({ name: ModelNameParam }),
       query: z.object({ ...PageQuery, version: z.coerce.number().int().positive().optional(), drifted: z.enum(["true", "false"]).optional() }),
     },
-    responses: { 200: json(paged(DriftReport), "A page of reports"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(paged(DriftReport), "A page of reports"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const { limit, cursor, version, drifted } = c.req.valid("query");
@@ -212,7 +209,7 @@ drift.openapi(
     summary: "One drift report",
     middleware: [requireRole("reader")],
     request: { params: z.object({ name: ModelNameParam, id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) }) },
-    responses: { 200: json(DriftReport, "The report"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(DriftReport, "The report"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const { name, id } = c.req.valid("param");

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import { isoAt } from "../domain/clock";
 import { listOrphanedUploads, orphanGraceMs, scanOrphanedBlobs } from "../store/orphans";
-import { errors, json, router } from "./openapi";
+import { errorsFor, json, router } from "./openapi";
 import { Sha256 } from "./schemas";
 
 export const maintenance = router();
@@ -66,9 +66,7 @@ maintenance.openapi(
           .openapi("Orphans"),
         "What the clean-up will collect",
       ),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
+      ...errorsFor(400, 401, 403),
     },
   }),
   async (c) => {

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { authorize, principalOfRequest, requireRole } from "../auth/middleware";
 import { badRequest } from "../domain/errors";
 import { createModel, getModel, listModels, updateModel } from "../store/models";
-import { ModelNameParam, PageQuery, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router } from "./openapi";
 import { Model, ModelCreate, ModelPatch } from "./schemas";
 
 export const models = router();
@@ -17,7 +17,7 @@ models.openapi(
     summary: "Register a model",
     middleware: [requireRole("publisher")],
     request: jsonBody(ModelCreate),
-    responses: { 201: json(Model, "The registered model"), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] },
+    responses: { 201: json(Model, "The registered model"), ...errorsFor(400, 401, 403, 409) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -45,7 +45,7 @@ models.openapi(
           .openapi({ description: "key=value; repeat to require several" }),
       }),
     },
-    responses: { 200: json(paged(Model), "A page of models, by name"), 400: errors[400], 401: errors[401] },
+    responses: { 200: json(paged(Model), "A page of models, by name"), ...errorsFor(400, 401) },
   }),
   async (c) => {
     const { limit, cursor, q, tag } = c.req.valid("query");
@@ -69,7 +69,7 @@ models.openapi(
     summary: "Get a model with its refs and latest version",
     middleware: [requireRole("reader")],
     request: { params: NameParams },
-    responses: { 200: json(Model, "The model"), 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(Model, "The model"), ...errorsFor(401, 403, 404) },
   }),
   async (c) => c.json(await getModel(c.var.db, c.req.valid("param").name), 200),
 );
@@ -82,7 +82,7 @@ models.openapi(
     summary: "Update a model's description or tags",
     middleware: [requireRole("publisher")],
     request: { params: NameParams, ...jsonBody(ModelPatch) },
-    responses: { 200: json(Model, "The updated model"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(Model, "The updated model"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => c.json(await updateModel(await mutationOf(c), c.req.valid("param").name, c.req.valid("json")), 200),
 );

@@ -5,7 +5,7 @@ import { notify } from "../pipeline/notify";
 import { recordObservations } from "../pipeline/observations";
 import { requireModel } from "../store/models";
 import { listObservations } from "../store/observations";
-import { ModelNameParam, PageQuery, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router } from "./openapi";
 import { refNameOf } from "./refs";
 import { Metrics, VersionRef } from "./schemas";
 
@@ -85,12 +85,7 @@ observations.openapi(
     },
     responses: {
       200: json(BatchAnswer, "Recorded"),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
-      409: errors[409],
-      413: errors[413],
+      ...errorsFor(400, 401, 403, 404, 409, 413),
     },
   }),
   async (c) => {
@@ -133,7 +128,7 @@ observations.openapi(
         until: z.iso.datetime().optional(),
       }),
     },
-    responses: { 200: json(paged(ObservationWindow), "A page of windows"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(paged(ObservationWindow), "A page of windows"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const { limit, cursor, ...filter } = c.req.valid("query");

@@ -31,6 +31,13 @@ export const errors = {
   422: errorResponse("Well-formed but refused by a rule"),
 } as const;
 
+type ErrorStatus = keyof typeof errors;
+
+/** The error statuses a route documents, e.g. `...errorsFor(400, 401, 403, 404)`. */
+export function errorsFor<S extends ErrorStatus>(...statuses: S[]): Pick<typeof errors, S> {
+  return Object.fromEntries(statuses.map((s) => [s, errors[s]])) as Pick<typeof errors, S>;
+}
+
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
   description,

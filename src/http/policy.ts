@@ -3,7 +3,7 @@ import { requireRole } from "../auth/middleware";
 import { PolicySchema } from "../domain/policy";
 import { requireModel } from "../store/models";
 import { getPolicy, putPolicy } from "../store/policies";
-import { ModelNameParam, errors, json, mutationOf, router } from "./openapi";
+import { errorsFor, json, ModelNameParam, mutationOf, router } from "./openapi";
 
 export const policy = router();
 
@@ -26,7 +26,7 @@ policy.openapi(
     summary: "The model's promotion and monitoring policy (the default when never set)",
     middleware: [requireRole("reader")],
     request: { params: NameParams },
-    responses: { 200: json(PolicySchema, "The policy"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(PolicySchema, "The policy"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const model = await requireModel(c.var.db, c.req.valid("param").name);
@@ -46,7 +46,7 @@ policy.openapi(
       "Absent parts check nothing.",
     middleware: [requireRole("admin")],
     request: { params: NameParams, body: { content: { "application/json": { schema: PolicySchema, example } }, required: true } },
-    responses: { 200: json(PolicySchema, "The stored policy"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(PolicySchema, "The stored policy"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const m = await mutationOf(c);

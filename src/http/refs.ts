@@ -9,7 +9,7 @@ import type { Database } from "../store/db";
 import { requireModel, type ModelRow } from "../store/models";
 import { deleteRef, listRefHistory, listRefs, moveRef, rollbackRef } from "../store/refs";
 import { findVersion, requireVersion } from "../store/versions";
-import { ModelNameParam, PageQuery, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router } from "./openapi";
 import { RefChange, RefHistoryEntry, RefMoveBody, RefState, RollbackBody } from "./schemas";
 
 export const refs = router();
@@ -56,13 +56,7 @@ refs.openapi(
     request: { params: RefParams, ...jsonBody(RefMoveBody) },
     responses: {
       200: json(RefChange, "Where the ref points now and where it pointed before"),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
-      409: errors[409],
-      412: errors[412],
-      422: errors[422],
+      ...errorsFor(400, 401, 403, 404, 409, 412, 422),
     },
   }),
   async (c) => {
@@ -98,7 +92,7 @@ refs.openapi(
     summary: "List a model's refs",
     middleware: [requireRole("reader")],
     request: { params: z.object({ name: ModelNameParam }) },
-    responses: { 200: json(z.object({ items: z.array(RefState) }), "Every stage ref and alias"), 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(z.object({ items: z.array(RefState) }), "Every stage ref and alias"), ...errorsFor(401, 403, 404) },
   }),
   async (c) => {
     const model = await requireModel(c.var.db, c.req.valid("param").name);
@@ -114,7 +108,7 @@ refs.openapi(
     summary: "Where a ref points now",
     middleware: [requireRole("reader")],
     request: { params: RefParams },
-    responses: { 200: json(RefState, "The ref"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(RefState, "The ref"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const params = c.req.valid("param");
@@ -142,7 +136,7 @@ refs.openapi(
         expected_version: z.string().max(256).optional(),
       }),
     },
-    responses: { 200: json(RefChange, "The removed ref"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 412: errors[412] },
+    responses: { 200: json(RefChange, "The removed ref"), ...errorsFor(400, 401, 403, 404, 409, 412) },
   }),
   async (c) => {
     const params = c.req.valid("param");
@@ -171,7 +165,7 @@ refs.openapi(
       "(status rolled_back) and the ref keeps its stable version.",
     middleware: [requireRole("admin")],
     request: { params: RefParams, ...jsonBody(RollbackBody) },
-    responses: { 200: json(RefChange, "Where the ref points now"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 412: errors[412] },
+    responses: { 200: json(RefChange, "Where the ref points now"), ...errorsFor(400, 401, 403, 404, 409, 412) },
   }),
   async (c) => {
     const params = c.req.valid("param");
@@ -194,7 +188,7 @@ refs.openapi(
     summary: "Every move of a ref, newest first",
     middleware: [requireRole("reader")],
     request: { params: RefParams, query: z.object(PageQuery) },
-    responses: { 200: json(paged(RefHistoryEntry), "A page of history"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(paged(RefHistoryEntry), "A page of history"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const params = c.req.valid("param");

@@ -15,7 +15,7 @@ import type { AppEnv } from "../env";
 import { readResolution, resolveCacheKey, resolvedFrom, type Resolved } from "../store/resolve";
 import { principalOf, touchTokenIfStale } from "../store/tokens";
 import { decodeArtifactPath, serveArtifact } from "./artifacts";
-import { baseUrl, errors, json, ModelNameParam, router } from "./openapi";
+import { baseUrl, errorsFor, json, ModelNameParam, router } from "./openapi";
 import { Artifact, Version } from "./schemas";
 
 export const resolve = router();
@@ -68,10 +68,7 @@ resolve.openapi(
     },
     responses: {
       200: { ...json(Resolution, "The version, its artifacts and the rollout arm that answered"), headers: resolutionHeaders },
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
+      ...errorsFor(400, 401, 403, 404),
     },
   }),
   async (c) => {
@@ -133,10 +130,7 @@ const oneHop = {
       content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
     },
     206: { description: "The requested range" },
-    400: errors[400],
-    401: errors[401],
-    403: errors[403],
-    404: errors[404],
+    ...errorsFor(400, 401, 403, 404),
   },
 } as const;
 resolve.openAPIRegistry.registerPath({ method: "get", path: "/v1/r/{name}/{ref}/{path}", summary: "Resolve a ref and download an artifact in one request", ...oneHop });

@@ -9,7 +9,7 @@ import { gateRolloutStart } from "../pipeline/gates";
 import { notify, rolloutEvent } from "../pipeline/notify";
 import { requireModel } from "../store/models";
 import { abortRollout, changeWeight, getRollout, listRollouts, promoteRollout, requireCandidate, startRollout } from "../store/rollouts";
-import { ModelNameParam, PageQuery, Reason, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, Reason, router } from "./openapi";
 import { ABComparison } from "./observations";
 import { refNameOf } from "./refs";
 import { VersionRef } from "./schemas";
@@ -111,12 +111,7 @@ rollouts.openapi(
     request: { params: RefParams, ...jsonBody(RolloutStartBody) },
     responses: {
       201: json(Rollout, "The new rollout"),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
-      409: errors[409],
-      422: errors[422],
+      ...errorsFor(400, 401, 403, 404, 409, 422),
     },
   }),
   async (c) => {
@@ -150,7 +145,7 @@ rollouts.openapi(
     description: "Raising the weight only adds routing keys to the candidate (the salt stays). Concurrent changes each commit once, in some order.",
     middleware: [requireRole("admin")],
     request: { params: RefParams, ...jsonBody(RolloutPatchBody) },
-    responses: { 200: json(Rollout, "The rollout"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+    responses: { 200: json(Rollout, "The rollout"), ...errorsFor(400, 401, 403, 404, 409) },
   }),
   async (c) => {
     const params = c.req.valid("param");
@@ -175,7 +170,7 @@ rollouts.openapi(
     description: "Recorded in the ref's history as a promote, so a later rollback of the ref returns it to the stable version.",
     middleware: [requireRole("admin")],
     request: { params: RefParams, ...optionalBody },
-    responses: { 200: json(Rollout, "The closed rollout"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+    responses: { 200: json(Rollout, "The closed rollout"), ...errorsFor(400, 401, 403, 404, 409) },
   }),
   async (c) => {
     const params = c.req.valid("param");
@@ -196,7 +191,7 @@ rollouts.openapi(
     summary: "Abort: close the rollout; the ref keeps its stable version",
     middleware: [requireRole("admin")],
     request: { params: RefParams, ...optionalBody },
-    responses: { 200: json(Rollout, "The closed rollout"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+    responses: { 200: json(Rollout, "The closed rollout"), ...errorsFor(400, 401, 403, 404, 409) },
   }),
   async (c) => {
     const params = c.req.valid("param");
@@ -222,10 +217,7 @@ rollouts.openapi(
         Rollout.extend({ history: z.array(RolloutEvent), ab: ABComparison.nullable() }).openapi("RolloutWithHistory"),
         "The rollout, every change (oldest first) and the A/B comparison of its arms",
       ),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
+      ...errorsFor(400, 401, 403, 404),
     },
   }),
   async (c) => {
@@ -248,7 +240,7 @@ rollouts.openapi(
       params: z.object({ name: ModelNameParam }),
       query: z.object({ ...PageQuery, ref: z.string().max(64).optional(), status: RolloutStatus.optional() }),
     },
-    responses: { 200: json(paged(Rollout), "A page of rollouts"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(paged(Rollout), "A page of rollouts"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const { limit, cursor, ref, status } = c.req.valid("query");

@@ -6,7 +6,7 @@ import { notify } from "../pipeline/notify";
 import { planNextVersion } from "../pipeline/semver";
 import { requireModel } from "../store/models";
 import { requireVersion } from "../store/versions";
-import { ModelNameParam, Reason, VersionParam, errors, json, jsonBody, mutationOf, router } from "./openapi";
+import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, Reason, router, VersionParam } from "./openapi";
 import { Signature } from "./schemas";
 
 export const stage = router();
@@ -57,12 +57,7 @@ stage.openapi(
     request: { params: z.object({ name: ModelNameParam, v: VersionParam }), ...jsonBody(StageBody) },
     responses: {
       200: json(StageAnswer, "The transition and the checks it passed"),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
-      409: errors[409],
-      422: errors[422],
+      ...errorsFor(400, 401, 403, 404, 409, 422),
     },
   }),
   async (c) => {
@@ -110,7 +105,7 @@ stage.openapi(
       params: z.object({ name: ModelNameParam }),
       ...jsonBody(z.strictObject({ signature: Signature.nullable() }).openapi("VersionPlanRequest")),
     },
-    responses: { 200: json(VersionPlan, "The plan"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(VersionPlan, "The plan"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const model = await requireModel(c.var.db, c.req.valid("param").name);

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import { createToken, listTokens, revokeToken } from "../store/tokens";
-import { PageQuery, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { errorsFor, json, jsonBody, mutationOf, paged, PageQuery, router } from "./openapi";
 import { Token, TokenCreate, TokenWithSecret } from "./schemas";
 
 export const tokens = router();
@@ -17,7 +17,7 @@ tokens.openapi(
     summary: "Create a token (the secret is shown once)",
     middleware: [unscopedAdmin],
     request: jsonBody(TokenCreate),
-    responses: { 201: json(TokenWithSecret, "The token and its secret"), 400: errors[400], 401: errors[401], 403: errors[403] },
+    responses: { 201: json(TokenWithSecret, "The token and its secret"), ...errorsFor(400, 401, 403) },
   }),
   async (c) => c.json(await createToken(await mutationOf(c), c.req.valid("json")), 201),
 );
@@ -30,7 +30,7 @@ tokens.openapi(
     summary: "List tokens (never their secrets)",
     middleware: [unscopedAdmin],
     request: { query: z.object({ ...PageQuery, include_revoked: z.enum(["true", "false"]).optional() }) },
-    responses: { 200: json(paged(Token), "A page of tokens, newest first"), 400: errors[400], 401: errors[401], 403: errors[403] },
+    responses: { 200: json(paged(Token), "A page of tokens, newest first"), ...errorsFor(400, 401, 403) },
   }),
   async (c) => {
     const { limit, cursor, include_revoked } = c.req.valid("query");
@@ -46,7 +46,7 @@ tokens.openapi(
     summary: "Revoke a token; it stops working at once",
     middleware: [unscopedAdmin],
     request: { params: z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) }) },
-    responses: { 200: json(Token, "The revoked token"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(Token, "The revoked token"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => c.json(await revokeToken(await mutationOf(c), c.req.valid("param").id), 200),
 );

@@ -5,7 +5,7 @@ import { notify, versionCreatedEvents } from "../pipeline/notify";
 import { assertSemverRule } from "../pipeline/semver";
 import { requireModel } from "../store/models";
 import { createVersion, getVersionView, listVersions, updateVersion } from "../store/versions";
-import { ModelNameParam, PageQuery, VersionParam, baseUrl, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { baseUrl, errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router, VersionParam } from "./openapi";
 import { Version, VersionCreate, VersionPatch, VersionStage, VersionStatus } from "./schemas";
 
 export const versions = router();
@@ -26,12 +26,7 @@ versions.openapi(
     request: { params: NameParams, ...jsonBody(VersionCreate) },
     responses: {
       201: json(Version, "The new version"),
-      400: errors[400],
-      401: errors[401],
-      403: errors[403],
-      404: errors[404],
-      409: errors[409],
-      422: errors[422],
+      ...errorsFor(400, 401, 403, 404, 409, 422),
     },
   }),
   async (c) => {
@@ -60,7 +55,7 @@ versions.openapi(
         archived: z.enum(["true", "false"]).optional(),
       }),
     },
-    responses: { 200: json(paged(Version), "A page of versions"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(paged(Version), "A page of versions"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const { limit, cursor, status, stage, archived } = c.req.valid("query");
@@ -78,7 +73,7 @@ versions.openapi(
     summary: "Get a version by number or semver",
     middleware: [requireRole("reader")],
     request: { params: VersionParams },
-    responses: { 200: json(Version, "The version"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(Version, "The version"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const { name, v } = c.req.valid("param");
@@ -96,7 +91,7 @@ versions.openapi(
     description: "Everything else of a version is immutable. Archiving a version that serves a stage or a rollout is refused.",
     middleware: [requireRole("publisher")],
     request: { params: VersionParams, ...jsonBody(VersionPatch) },
-    responses: { 200: json(Version, "The updated version"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+    responses: { 200: json(Version, "The updated version"), ...errorsFor(400, 401, 403, 404, 409) },
   }),
   async (c) => {
     const { name, v } = c.req.valid("param");

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import { ALL_EVENTS, WEBHOOK_EVENTS } from "../domain/webhooks";
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks } from "../store/webhooks";
-import { PageQuery, errors, json, jsonBody, mutationOf, paged, router } from "./openapi";
+import { errorsFor, json, jsonBody, mutationOf, paged, PageQuery, router } from "./openapi";
 
 export const webhooks = router();
 
@@ -74,7 +74,7 @@ webhooks.openapi(
     description: `Events: ${WEBHOOK_EVENTS.join(", ")}. Deliveries are retried with backoff (1 min, 5 min, 30 min, 2 h) until a 2xx answer.`,
     middleware: [unscopedAdmin],
     request: jsonBody(WebhookCreate),
-    responses: { 201: json(WebhookWithSecret, "The webhook and its signing secret"), 400: errors[400], 401: errors[401], 403: errors[403] },
+    responses: { 201: json(WebhookWithSecret, "The webhook and its signing secret"), ...errorsFor(400, 401, 403) },
   }),
   async (c) => c.json(await createWebhook(await mutationOf(c), c.req.valid("json")), 201),
 );
@@ -87,7 +87,7 @@ webhooks.openapi(
     summary: "List webhooks (never their secrets)",
     middleware: [unscopedAdmin],
     request: { query: z.object({ ...PageQuery, include_deleted: z.enum(["true", "false"]).optional() }) },
-    responses: { 200: json(paged(Webhook), "A page of webhooks, newest first"), 400: errors[400], 401: errors[401], 403: errors[403] },
+    responses: { 200: json(paged(Webhook), "A page of webhooks, newest first"), ...errorsFor(400, 401, 403) },
   }),
   async (c) => {
     const { limit, cursor, include_deleted } = c.req.valid("query");
@@ -103,7 +103,7 @@ webhooks.openapi(
     summary: "One webhook",
     middleware: [unscopedAdmin],
     request: { params: IdParams },
-    responses: { 200: json(Webhook, "The webhook"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(Webhook, "The webhook"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => c.json(await getWebhook(c.var.db, c.req.valid("param").id), 200),
 );
@@ -116,7 +116,7 @@ webhooks.openapi(
     summary: "Delete a webhook: deliveries stop at once, its log stays readable",
     middleware: [unscopedAdmin],
     request: { params: IdParams },
-    responses: { 200: json(Webhook, "The deleted webhook"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(Webhook, "The deleted webhook"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => c.json(await deleteWebhook(await mutationOf(c), c.req.valid("param").id), 200),
 );
@@ -129,7 +129,7 @@ webhooks.openapi(
     summary: "The delivery log: every event sent to this webhook and each attempt",
     middleware: [unscopedAdmin],
     request: { params: IdParams, query: z.object(PageQuery) },
-    responses: { 200: json(paged(Delivery), "A page of deliveries, newest first"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: json(paged(Delivery), "A page of deliveries, newest first"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => c.json(await listDeliveries(c.var.db, c.req.valid("param").id, c.req.valid("query")), 200),
 );
