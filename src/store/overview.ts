@@ -4,7 +4,7 @@
  */
 import { aliasedTable, and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Aggregate } from "../domain/observations";
-import type { RefAction } from "../domain/refs";
+import type { RefHistoryView } from "./refs";
 import { auditView, type AuditEvent } from "./audit";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
@@ -23,16 +23,8 @@ export interface ActiveRolloutSummary {
   weight_bp: number;
 }
 
-export interface RefChangeSummary {
-  ref: string;
-  generation: number;
-  action: RefAction;
-  from_version: number | null;
-  to_version: number | null;
-  actor: string;
-  reason: string;
-  at: string;
-}
+/** One entry of a ref's history (as GET …/refs/:ref/history answers it), named with its ref. */
+export type RefChangeSummary = RefHistoryView & { ref: string };
 
 export interface ModelSummary {
   refs: RefSummary[];

@@ -14,6 +14,27 @@ export interface VersionPageData {
   audit: AuditEvent[] | null;
 }
 
+/** A titled list of name → value pairs (metrics, parameters), or a note when there are none. */
+function KeyValuePanel(props: { id: string; title: string; entries: [string, unknown][]; empty: string; format: (value: unknown) => string }) {
+  return (
+    <section class="panel" aria-labelledby={`${props.id}-heading`}>
+      <h2 id={`${props.id}-heading`}>{props.title}</h2>
+      {props.entries.length === 0 ? (
+        <p class="muted">{props.empty}</p>
+      ) : (
+        <dl class="kv">
+          {props.entries.map(([k, val]) => (
+            <>
+              <dt>{k}</dt>
+              <dd class="mono">{props.format(val)}</dd>
+            </>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
 export function VersionPage(props: { ctx: PageContext; data: VersionPageData }) {
   const { ctx } = props;
   const v = props.data.version;
@@ -85,36 +106,8 @@ export function VersionPage(props: { ctx: PageContext; data: VersionPageData }) 
             </dd>
           </dl>
         </section>
-        <section class="panel" aria-labelledby="metrics-heading">
-          <h2 id="metrics-heading">Metrics</h2>
-          {metrics.length === 0 ? (
-            <p class="muted">No metrics recorded.</p>
-          ) : (
-            <dl class="kv">
-              {metrics.map(([k, val]) => (
-                <>
-                  <dt>{k}</dt>
-                  <dd class="mono">{formatMetric(val)}</dd>
-                </>
-              ))}
-            </dl>
-          )}
-        </section>
-        <section class="panel" aria-labelledby="params-heading">
-          <h2 id="params-heading">Parameters</h2>
-          {params.length === 0 ? (
-            <p class="muted">No parameters recorded.</p>
-          ) : (
-            <dl class="kv">
-              {params.map(([k, val]) => (
-                <>
-                  <dt>{k}</dt>
-                  <dd class="mono">{String(val)}</dd>
-                </>
-              ))}
-            </dl>
-          )}
-        </section>
+        <KeyValuePanel id="metrics" title="Metrics" entries={metrics} empty="No metrics recorded." format={(val) => formatMetric(val as number)} />
+        <KeyValuePanel id="params" title="Parameters" entries={params} empty="No parameters recorded." format={String} />
         <section class="panel" aria-labelledby="signature-heading">
           <h2 id="signature-heading">Signature</h2>
           {v.signature ? (
