@@ -3,7 +3,9 @@ import { getCookie } from "hono/cookie";
 import { DomainError } from "../domain/errors";
 import type { AppEnv, Credentials } from "../env";
 import { findActiveToken, principalOf, touchTokenIfStale } from "../store/tokens";
-import { BOOTSTRAP_ADMIN, canTouchModel, hasRole, isUnscoped, type Principal, type Role } from "./principal";
+import { authorize, BOOTSTRAP_ADMIN, type Principal, type Role } from "./principal";
+
+export { authorize };
 import { digestsEqual, hex, sha256Bytes } from "./secrets";
 
 /** The admin UI keeps the signed-in token in this cookie (HttpOnly, Secure, SameSite=Strict). */
@@ -70,22 +72,6 @@ async function lookUp(c: Context<AppEnv>, creds: Credentials): Promise<Principal
       if (touch) c.executionCtx.waitUntil(touch.run().catch(() => undefined));
       return principalOf(row);
     }
-  }
-}
-
-/** Throws unless the principal holds `role` and, for a model route, may touch that model. */
-export function authorize(principal: Principal, role: Role, model?: string, options: { unscoped?: boolean } = {}): void {
-  if (!hasRole(principal, role)) {
-    throw new DomainError("FORBIDDEN", `this needs the ${role} role; the token has ${principal.role}`, { required: role, role: principal.role });
-  }
-  if (options.unscoped && !isUnscoped(principal)) {
-    throw new DomainError("FORBIDDEN", "this needs a token that is not scoped to models", { model_glob: principal.modelGlob });
-  }
-  if (model !== undefined && !canTouchModel(principal, model)) {
-    throw new DomainError("FORBIDDEN", `the token is scoped to '${principal.modelGlob}' and may not touch model '${model}'`, {
-      model,
-      model_glob: principal.modelGlob,
-    });
   }
 }
 

@@ -9,7 +9,7 @@ import { badRequest, notFound } from "../domain/errors";
 import { validateArtifactPath } from "../domain/reference";
 import { artifactUrl, parseVersionKey } from "../domain/versions";
 import type { AppEnv } from "../env";
-import { notify, versionReadyEvents } from "../pipeline/notify";
+import { notify, versionReadyEvents } from "../registry/events";
 import { findArtifactTarget, servableArtifact, uploadArtifact, type ArtifactRow } from "../store/artifacts";
 import { getBlob } from "../store/blobs";
 import {

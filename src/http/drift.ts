@@ -3,7 +3,7 @@ import { requireRole } from "../auth/middleware";
 import { detectDrift } from "../domain/drift";
 import { conflict, notFound } from "../domain/errors";
 import { parseVersionKey } from "../domain/versions";
-import { notify } from "../pipeline/notify";
+import { notify } from "../registry/events";
 import { auditInsert } from "../store/audit";
 import { getReference, getReport, insertReport, listReports, putReference, type Features } from "../store/drift";
 import type { Database } from "../store/db";

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { authorize, principalOfRequest, requireRole } from "../auth/middleware";
+import { principalOfRequest, requireRole } from "../auth/middleware";
 import { badRequest } from "../domain/errors";
-import { createModel, getModel, listModels, updateModel } from "../store/models";
-import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router } from "./openapi";
+import { contextOf } from "../registry/context";
+import { createModel, getModel, listModels, updateModel } from "../registry/models";
+import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, router } from "./openapi";
 import { Model, ModelCreate, ModelPatch } from "./schemas";
 
 export const models = router();
@@ -20,11 +21,7 @@ models.openapi(
     responses: { 201: json(Model, "The registered model"), ...errorsFor(400, 401, 403, 409) },
   }),
   async (c) => {
-    const body = c.req.valid("json");
-    const principal = await principalOfRequest(c);
-    // The scope check runs on the body's name because this route has no :name in its path.
-    authorize(principal, "publisher", body.name);
-    return c.json(await createModel(await mutationOf(c), body), 201);
+    return c.json(await createModel(await contextOf(c), c.req.valid("json")), 201);
   },
 );
 
@@ -84,5 +81,5 @@ models.openapi(
     request: { params: NameParams, ...jsonBody(ModelPatch) },
     responses: { 200: json(Model, "The updated model"), ...errorsFor(400, 401, 403, 404) },
   }),
-  async (c) => c.json(await updateModel(await mutationOf(c), c.req.valid("param").name, c.req.valid("json")), 200),
+  async (c) => c.json(await updateModel(await contextOf(c), c.req.valid("param").name, c.req.valid("json")), 200),
 );

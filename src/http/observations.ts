@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
-import { autoRollbackEvents, checkAutoRollback } from "../pipeline/auto-rollback";
-import { notify } from "../pipeline/notify";
-import { recordObservations } from "../pipeline/observations";
+import { autoRollbackEvents, checkAutoRollback } from "../registry/auto-rollback";
+import { notify } from "../registry/events";
+import { recordObservations } from "../registry/observations";
 import { requireModel } from "../store/models";
 import { listObservations } from "../store/observations";
 import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router } from "./openapi";

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import { parseVersionKey } from "../domain/versions";
-import { transitionStage } from "../pipeline/stage";
-import { notify } from "../pipeline/notify";
-import { planNextVersion } from "../pipeline/semver";
+import { transitionStage } from "../registry/stage";
+import { notify } from "../registry/events";
+import { planNextVersion } from "../registry/semver";
 import { requireModel } from "../store/models";
 import { requireVersion } from "../store/versions";
 import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, Reason, router, VersionParam } from "./openapi";

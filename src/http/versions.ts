@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import { parseVersionKey } from "../domain/versions";
-import { notify, versionCreatedEvents } from "../pipeline/notify";
-import { assertSemverRule } from "../pipeline/semver";
+import { notify, versionCreatedEvents } from "../registry/events";
+import { assertSemverRule } from "../registry/semver";
 import { requireModel } from "../store/models";
 import { createVersion, getVersionView, listVersions, updateVersion } from "../store/versions";
 import { baseUrl, errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router, VersionParam } from "./openapi";

@@ -5,8 +5,8 @@
 import { isoAt, type Clock } from "../domain/clock";
 import { RATE_WINDOW_MS, windowStartAt } from "../domain/rate-limit";
 import type { Env } from "../env";
-import { AUTO_ROLLBACK_ACTOR, autoRollbackEvents, checkAllModels } from "../pipeline/auto-rollback";
-import { emit, retryDueDeliveries } from "../pipeline/notify";
+import { AUTO_ROLLBACK_ACTOR, autoRollbackEvents, checkAllModels } from "../registry/auto-rollback";
+import { emit, retryDueDeliveries } from "../registry/events";
 import { database } from "../store/db";
 import { collectOrphans, orphanGraceMs } from "../store/orphans";
 import { pruneRateWindows } from "../store/rate-limits";

@@ -179,7 +179,7 @@ export const tokens = sqliteTable(
     name: text("name").notNull(),
     /** SHA-256 of the secret; the secret itself is shown once and never stored. */
     secretHash: text("secret_hash").notNull().unique(),
-    role: text("role", { enum: ["reader", "publisher", "admin"] }).notNull(),
+    role: text("role", { enum: ["reader", "reporter", "publisher", "admin"] }).notNull(),
     modelGlob: text("model_glob").notNull().default("*"),
     createdAt: text("created_at").notNull(),
     createdBy: text("created_by").notNull(),

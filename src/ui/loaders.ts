@@ -4,7 +4,7 @@ import { classifyRefName, STAGES } from "../domain/names";
 import { windowStartOf } from "../domain/observations";
 import type { Policy } from "../domain/policy";
 import { stepToUndo } from "../domain/refs";
-import { abComparison } from "../pipeline/ab";
+import { abComparison } from "../registry/ab";
 import type { Database } from "../store/db";
 import { getModel, type ModelRow } from "../store/models";
 import { armTotals, modelRefHistory, modelSummaries, type RefChangeSummary, type RefSummary } from "../store/overview";

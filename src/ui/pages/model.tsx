@@ -3,7 +3,7 @@
  * rollback, the policy metric across versions, the versions table, and each ref's history.
  */
 import { raw } from "hono/html";
-import type { ABComparison } from "../../pipeline/ab";
+import type { ABComparison } from "../../registry/ab";
 import type { ModelView } from "../../store/models";
 import type { RefChangeSummary } from "../../store/overview";
 import type { RolloutEventView, RolloutView } from "../../store/rollouts";

@@ -1,0 +1,61 @@
+/**
+ * What every registry command receives: who calls (the principal every command authorizes first), the request and
+ * time its audit event records, and where its events go once its batch has committed. Doors build one per request
+ * with `contextOf`; the cron trigger builds one for the system actors with `systemContext`.
+ */
+import type { Context } from "hono";
+import { principalOfRequest } from "../auth/middleware";
+import type { Principal } from "../auth/principal";
+import { isoAt, type Clock } from "../domain/clock";
+import type { RegistryEvent } from "../domain/webhooks";
+import type { AppEnv } from "../env";
+import type { Mutation } from "../store/audit";
+import type { Database } from "../store/db";
+import { emitLater } from "./events";
+
+export interface CommandContext extends Mutation {
+  principal: Principal;
+  clock: Clock;
+  /** Absolute origin the caller used, for links in answers (artifact URLs). */
+  baseUrl: string;
+  /** Announces events to webhooks after the response; a command calls it only after its batch committed. */
+  emit(...events: RegistryEvent[]): void;
+}
+
+/** The context of one request: the caller's token is looked up here (401 when missing or unknown). */
+export async function contextOf(c: Context<AppEnv>): Promise<CommandContext> {
+  const principal = await principalOfRequest(c);
+  const db = c.var.db;
+  const clock = c.var.clock;
+  return {
+    db,
+    clock,
+    principal,
+    actor: principal.name,
+    requestId: c.var.requestId,
+    now: isoAt(clock.now()),
+    baseUrl: new URL(c.req.url).origin,
+    emit: (...events) => emitLater({ db, clock, waitUntil: (p) => c.executionCtx.waitUntil(p) }, events),
+  };
+}
+
+/** A context for work nobody requested (the cron trigger): an unscoped admin under a system actor's name. */
+export function systemContext(options: {
+  db: Database;
+  clock: Clock;
+  actor: string;
+  requestId: string;
+  waitUntil: (promise: Promise<unknown>) => void;
+}): CommandContext {
+  const { db, clock, actor, requestId, waitUntil } = options;
+  return {
+    db,
+    clock,
+    principal: { id: actor, name: actor, role: "admin", modelGlob: "*" },
+    actor,
+    requestId,
+    now: isoAt(clock.now()),
+    baseUrl: "",
+    emit: (...events) => emitLater({ db, clock, waitUntil }, events),
+  };
+}
