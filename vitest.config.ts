@@ -39,6 +39,16 @@ export default defineConfig(async () => {
         },
         {
           test: {
+            name: "docs",
+            environment: "node",
+            // Runs every runnable shell block of README.md and docs/*.md against a local registry on a fresh database.
+            include: ["docs/**/*.test.ts"],
+            testTimeout: 600_000,
+            hookTimeout: 180_000,
+          },
+        },
+        {
+          test: {
             name: "ui",
             environment: "node",
             include: ["e2e/**/*.test.ts"],

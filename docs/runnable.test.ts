@@ -7,12 +7,12 @@
  *   npx vitest run --project docs
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureAdminToken, startLocalRegistry } from "../scripts/local.mjs";
-import { collectBlocks, documentationFiles, extractBlocks, sessionScript, splitOutput } from "./runnable";
+import { collectBlocks, documentationFiles, extractBlocks, headingAnchor, headingAnchors, relativeLinks, sessionScript, splitOutput } from "./runnable";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -39,11 +39,33 @@ describe("extracting runnable blocks", () => {
     const output = "\n@@edgereg-docs-block 0 a.md:3\none\n\n@@edgereg-docs-block 1 b.md:9\ntwo\n";
     expect(splitOutput(output)).toEqual({
       blocks: [
-        { index: 0, where: "a.md:3", output: "one\n\n" },
-        { index: 1, where: "b.md:9", output: "two\n" },
+        { index: 0, where: "a.md:3", output: "one" },
+        { index: 1, where: "b.md:9", output: "two" },
       ],
       finished: false,
     });
+  });
+});
+
+describe("links between the pages", () => {
+  it("computes GitHub's heading anchors", () => {
+    expect(headingAnchor("Resolve at serving scale: `RESOLVE_MAX_STALENESS_MS`")).toBe("resolve-at-serving-scale-resolve_max_staleness_ms");
+    expect(headingAnchor("A/B view")).toBe("ab-view");
+  });
+
+  it("every relative link names a file that exists, and a heading that exists in it", () => {
+    const broken: string[] = [];
+    for (const file of documentationFiles(root)) {
+      for (const link of relativeLinks(file, readFileSync(join(root, file), "utf8"))) {
+        const [path, anchor] = link.target.split("#") as [string, string | undefined];
+        const target = path ? join(dirname(join(root, file)), path) : join(root, file);
+        if (!existsSync(target)) broken.push(`${file}:${link.line} → ${link.target} (no such file)`);
+        else if (anchor && target.endsWith(".md") && !headingAnchors(readFileSync(target, "utf8")).has(anchor)) {
+          broken.push(`${file}:${link.line} → ${link.target} (no such heading)`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
   });
 });
 
@@ -60,7 +82,7 @@ describe("the documentation, run as written", () => {
     mkdirSync(home);
     state = mkdtempSync(join(tmpdir(), "edgereg-docs-state-"));
     const { token } = ensureAdminToken(join(cwd, ".dev.vars"));
-    registry = await startLocalRegistry({ port: 0, persistTo: state, adminToken: token, quiet: true });
+    registry = await startLocalRegistry({ port: 0, persistTo: state, vars: { ADMIN_TOKEN: token }, quiet: true });
   });
 
   afterAll(async () => {

@@ -108,5 +108,48 @@ export function splitOutput(output: string): { blocks: BlockOutput[]; finished: 
       current.output += `${line}\n`;
     }
   }
+  for (const block of blocks) block.output = block.output.replace(/\n+$/, "");
   return { blocks, finished };
+}
+
+export interface Link {
+  file: string;
+  line: number;
+  target: string;
+}
+
+/** Relative links of a Markdown text (`[text](path#anchor)` and `<img src="path">`), outside fenced code. */
+export function relativeLinks(file: string, markdown: string): Link[] {
+  const links: Link[] = [];
+  let fenced = false;
+  markdown.split("\n").forEach((text, index) => {
+    if (/^\s*(```|~~~)/.test(text)) fenced = !fenced;
+    if (fenced) return;
+    const prose = text.replace(/`[^`]*`/g, "");
+    for (const match of prose.matchAll(/\]\(([^)\s]+)\)|<img [^>]*src="([^"]+)"/g)) {
+      const target = match[1] ?? match[2]!;
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(target)) links.push({ file, line: index + 1, target });
+    }
+  });
+  return links;
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+export function headingAnchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, "")
+    .replace(/ /g, "-");
+}
+
+export function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  let fenced = false;
+  for (const text of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(text)) fenced = !fenced;
+    const heading = !fenced && /^#{1,6}\s+(.*)$/.exec(text);
+    if (heading) anchors.add(headingAnchor(heading[1]!));
+  }
+  return anchors;
 }
