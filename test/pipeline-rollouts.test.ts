@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ADMIN, auditOf, BASE, clockedRegistry, uniqueName } from "./helpers";
 
@@ -176,6 +177,37 @@ describe("rollout.changed, whatever the door", () => {
       ["admin", 20, 50],
     ]);
   });
+});
+
+describe("rollout.changed, any sequence of weights through either door", () => {
+  it("announces and audits exactly the steps that changed the weight", async () => {
+    const r = clockedRegistry();
+    const step = fc.record({ door: fc.constantFrom("api" as const, "ui" as const), weight: fc.constantFrom(0, 5, 12.5, 50, 100) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 5 }), async (steps) => {
+        const box = uniqueName("box").toLowerCase();
+        const name = uniqueName("weights");
+        await r.callJson("POST", "/v1/webhooks", 201, { body: { url: `https://${box}.hooks.test/`, events: ["rollout.changed"], model: name } });
+        await r.callJson("POST", "/v1/models", 201, { body: { name } });
+        for (const v of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v } });
+        await r.callJson("PUT", `/v1/models/${name}/refs/champion`, 200, { body: { version: 1 } });
+        await r.callJson("PUT", `/v1/models/${name}/rollouts/champion`, 201, { body: { candidate_version: 2, weight: 5 } });
+        const changedTo: number[] = [];
+        let current = 5;
+        for (const { door, weight } of steps) {
+          if (door === "api") await r.callJson("PATCH", `/v1/models/${name}/rollouts/champion`, 200, { body: { weight } });
+          else expect((await uiPost(r, `/ui/models/${name}/rollouts/champion/weight`, { weight: String(weight), reason: "" })).status).toBe(303);
+          if (weight !== current) changedTo.push(weight);
+          current = weight;
+        }
+        const received = ((await (await fetch(`https://${box}.hooks.test/__received`)).json()) as any[]).map((d) => JSON.parse(d.body).data.weight);
+        expect(received).toEqual(changedTo);
+        expect((await auditOf(name)).filter((e) => e.action === "rollout.weight").map((e) => e.after.weight)).toEqual(changedTo);
+      }),
+      // Each case is a dozen requests: a few sequences cover repeats, returns and both doors.
+      { numRuns: 6, endOnFailure: true },
+    );
+  }, 60_000);
 });
 
 describe("the promotion gate on a Production rollout", () => {
