@@ -12,7 +12,7 @@ import { checkDrift, storeReferenceData } from "../src/registry/drift";
 import { reportObservations } from "../src/registry/observations";
 import { abortRollout, changeRolloutWeight, promoteRollout, startRollout } from "../src/registry/rollouts";
 import { database } from "../src/store/db";
-import { createModel, createVersion, moveRef, uniqueName } from "./helpers";
+import { createModel, createVersion, moveRef, tableCounts, uniqueName } from "./helpers";
 
 /** A context for `role` (scoped to `glob`) that keeps what the command emitted. */
 function contextAs(role: Role, glob = "*"): CommandContext & { emitted: RegistryEvent[] } {
@@ -48,6 +48,7 @@ describe("rollout commands", () => {
   it("are the admin's, within the token's scope; a refused command writes and emits nothing", async () => {
     const name = await modelWithChampion();
     const start = { candidate: { number: 2 }, weight: 5 };
+    const before = await tableCounts();
     for (const ctx of [contextAs("publisher"), contextAs("reporter"), contextAs("admin", "other-*")]) {
       await expect(startRollout(ctx, name, "champion", start)).rejects.toMatchObject(forbidden);
       await expect(changeRolloutWeight(ctx, name, "champion", { weight: 10 })).rejects.toMatchObject(forbidden);
@@ -55,6 +56,7 @@ describe("rollout commands", () => {
       await expect(abortRollout(ctx, name, "champion")).rejects.toMatchObject(forbidden);
       expect(ctx.emitted).toEqual([]);
     }
+    expect(await tableCounts()).toEqual(before);
     const admin = contextAs("admin", "cmd-*");
     const started = await startRollout(admin, name, "champion", start);
     expect(started).toMatchObject({ ref: "champion", weight: 5, stable_version: 1, candidate_version: 2, created_by: "test-admin" });
