@@ -47,6 +47,8 @@ const ISO = (ms: number) => new Date(ms).toISOString();
  * saw, tripped or not. Not a door's command: reporting observations and the cron run call it after their own checks.
  */
 export async function autoRollback(ctx: CommandContext, model: ModelRow, trigger: Trigger): Promise<RuleOutcome[]> {
+  // Only a caller who may report observations (or the system) sets a check off; the rollback is the system's.
+  authorize(ctx.principal, "reporter", model.name);
   const outcomes = await judgeAndApply(ctx, model, trigger);
   ctx.emit(...autoRollbackEvents(model, outcomes));
   return outcomes;
