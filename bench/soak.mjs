@@ -92,7 +92,7 @@ async function client(id, deadline) {
     } else if (kind === "observe") {
       const count = 1 + Math.floor(Math.random() * 20);
       await timed("observe", "POST", `/v1/models/${MODEL}/observations`, {
-        token: tokens.reader[id],
+        token: tokens.reporter[id],
         body: { observations: [{ ref: "Production", metrics: { [METRIC]: Math.random() * 100 }, count }] },
       }, { count });
     } else if (kind === "upload") {
@@ -238,7 +238,7 @@ async function main() {
     await setupCall("POST", "/v1/models", { name: MODEL, description: "soak target" });
     for (const semver of ["1.0.0", "1.1.0", "1.2.0"]) await setupCall("POST", `/v1/models/${MODEL}/versions`, { semver });
     await setupCall("PUT", `/v1/models/${MODEL}/refs/Production`, { version: 1, reason: "soak start" });
-    for (const role of ["reader", "publisher", "admin"]) {
+    for (const role of ["reader", "reporter", "publisher", "admin"]) {
       tokens[role] = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => must("POST", "/v1/tokens", { body: { name: `soak-${role}-${i}`, role } }).then((t) => t.secret)));
     }
     console.log(`soak: ${CLIENTS} clients for ${SECONDS} s against ${base} (rate limit ${args["rate-limit"]} mutations per token and minute)`);

@@ -12,7 +12,7 @@ const MATRIX: Record<string, MatrixRow> = Object.assign(
   ...Object.values(import.meta.glob<{ rows: Record<string, MatrixRow> }>("./route-matrix/*.ts", { eager: true })).map((m) => m.rows ?? {}),
 );
 
-const RANK: Record<string, number> = { reader: 0, publisher: 1, admin: 2 };
+const RANK: Record<string, number> = { reader: 0, reporter: 1, publisher: 2, admin: 3 };
 
 let model: string;
 const callers: Record<string, string> = {};
@@ -22,7 +22,7 @@ beforeAll(async () => {
   await createModel(model);
   await createVersion(model, "1.0.0");
   await moveRef(model, "champion", 1);
-  for (const role of ["reader", "publisher", "admin"] as const) {
+  for (const role of ["reader", "reporter", "publisher", "admin"] as const) {
     callers[role] = await tokenFor(role);
     callers[`scoped-${role}`] = await tokenFor(role, "other-*");
   }
@@ -66,7 +66,7 @@ describe("route × role × scope matrix", () => {
       expect((await send(route, "er_not-a-real-token")).status).toBe(401);
 
       const needed = need === "unscoped-admin" ? "admin" : need;
-      for (const role of ["reader", "publisher", "admin"]) {
+      for (const role of ["reader", "reporter", "publisher", "admin"]) {
         const res = await send(route, callers[role]!);
         if (RANK[role]! < RANK[needed]!) {
           expect(res.status, `${role} on ${route}`).toBe(403);

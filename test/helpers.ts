@@ -57,7 +57,7 @@ export async function moveRef(model: string, ref: string, version: number | stri
 }
 
 /** Creates a token with the given role and scope and returns its secret. */
-export async function tokenFor(role: "reader" | "publisher" | "admin", modelGlob = "*"): Promise<string> {
+export async function tokenFor(role: "reader" | "reporter" | "publisher" | "admin", modelGlob = "*"): Promise<string> {
   const created = await callJson("POST", "/v1/tokens", 201, { body: { name: `${role}-${uniqueName()}`, role, model_glob: modelGlob } });
   return created.secret;
 }

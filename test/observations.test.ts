@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditOf, clockedRegistry, uniqueName } from "./helpers";
+import { auditOf, clockedRegistry, tokenFor, uniqueName } from "./helpers";
 
 /** Each test gets its own registry clock, starting on a minute boundary so windows are predictable. */
 function registry() {
@@ -201,5 +201,42 @@ describe("auto-rollback of the Production ref", () => {
     r.advance(1200);
     await r.cron();
     expect((await r.callJson("GET", `/v1/models/${name}`, 200)).refs.Production).toBe(2);
+  });
+});
+
+describe("who may report observations", () => {
+  it("needs the reporter role: a reader gets 403 and records nothing, a reporter and a publisher are heard", async () => {
+    const r = registry();
+    const name = await modelWithVersions(r, 1);
+    const batch = { observations: [{ version: 1, metrics: { accuracy: 1 } }] };
+    const refused = await r.callJson("POST", `/v1/models/${name}/observations`, 403, { token: await tokenFor("reader"), body: batch });
+    expect(refused.error).toMatchObject({ code: "FORBIDDEN", details: { required: "reporter", role: "reader" } });
+    await r.callJson("POST", `/v1/models/${name}/observations`, 403, { token: await tokenFor("reporter", "other-*"), body: batch });
+    for (const role of ["reporter", "publisher"] as const) {
+      const heard = await r.callJson("POST", `/v1/models/${name}/observations`, 200, { token: await tokenFor(role), body: batch });
+      expect(heard).toMatchObject({ accepted: 1, versions: [1] });
+    }
+    const series = await r.callJson("GET", `/v1/models/${name}/observations`, 200, { token: await tokenFor("reader") });
+    expect(series.items.map((w: any) => w.count)).toEqual([2]);
+  });
+
+  it("a reader's made-up observations cannot roll Production back; a reporter's trip the rule, carried out by the system actor", async () => {
+    const r = registry();
+    const name = await modelWithVersions(r, 2, { auto_rollback: RULE });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
+    await report(r, name, [{ ref: "Production", metrics: { accuracy: 0.9 }, count: 200 }]);
+    r.advance(120);
+    await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 2 } });
+    r.advance(60);
+    const madeUp = { observations: [{ ref: "Production", metrics: { accuracy: 0 }, count: 1000 }] };
+    await r.callJson("POST", `/v1/models/${name}/observations`, 403, { token: await tokenFor("reader"), body: madeUp });
+    expect((await r.callJson("GET", `/v1/models/${name}`, 200)).refs.Production).toBe(2);
+
+    const reporter = await r.callJson("POST", "/v1/tokens", 201, { body: { name: uniqueName("serving"), role: "reporter" } });
+    const tripped = await r.callJson("POST", `/v1/models/${name}/observations`, 200, { token: reporter.secret, body: madeUp });
+    expect(tripped.auto_rollback[0]).toMatchObject({ tripped: true, version: 2, baseline_version: 1 });
+    expect((await r.callJson("GET", `/v1/models/${name}`, 200)).refs.Production).toBe(1);
+    const event = (await auditOf(name)).find((e) => e.action === "ref.auto_rollback");
+    expect(event).toMatchObject({ actor: "edgereg:auto-rollback", after: { trigger: "observations" } });
   });
 });

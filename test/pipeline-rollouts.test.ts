@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { auditOf, clockedRegistry, uniqueName } from "./helpers";
+import { ADMIN, auditOf, BASE, clockedRegistry, uniqueName } from "./helpers";
 
 /** R's `sleep` data set (extra hours of sleep under two drugs); R's t.test(extra ~ group) is the known answer. */
 const SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
@@ -127,6 +128,86 @@ describe("auto-rollback of a rollout", () => {
     expect(got[7].data).toMatchObject({ ref: "Production", weight: 50, stable_version: 1, candidate_version: 2, status: "active" });
     expect(got[8].data).toMatchObject({ ref: "Production", version: 2, baseline_version: 1, tripped: true });
   });
+});
+
+/** A form post from the admin UI's model page, signed in with the bootstrap admin token (session cookie + CSRF token). */
+async function uiPost(r: Registry, path: string, form: Record<string, string>) {
+  const cookie = `__Host-edgereg_session=${encodeURIComponent(ADMIN)}`;
+  const html = await (await r.call("GET", "/ui", { token: null, headers: { Cookie: cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+  const body = new URLSearchParams({ ...form, _csrf: csrf }).toString();
+  const headers = { Cookie: cookie, Origin: BASE, "Content-Type": "application/x-www-form-urlencoded" };
+  return r.call("POST", path, { token: null, headers, body });
+}
+
+describe("rollout.changed, whatever the door", () => {
+  /** Types of the events delivered to a webhook subscribed to everything of the model. */
+  async function eventsOf(box: string): Promise<string[]> {
+    return ((await (await fetch(`https://${box}.hooks.test/__received`)).json()) as any[]).map((d) => JSON.parse(d.body).type);
+  }
+
+  it("is announced only when the weight changed, through the API and through the UI's weight form", async () => {
+    const r = clockedRegistry();
+    const box = uniqueName("box").toLowerCase();
+    const name = uniqueName("canary");
+    await r.callJson("POST", "/v1/webhooks", 201, { body: { url: `https://${box}.hooks.test/`, events: ["rollout.started", "rollout.changed"], model: name } });
+    await r.callJson("POST", "/v1/models", 201, { body: { name } });
+    for (const v of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 2 } });
+    await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 201, { body: { candidate_version: 2, steps: [5, 50, 100] } });
+    const weight = `/ui/models/${name}/rollouts/Production/weight`;
+
+    // The same weight again, through each door: answered as usual, nothing written, nothing announced.
+    expect((await r.callJson("PATCH", `/v1/models/${name}/rollouts/Production`, 200, { body: { weight: 5 } })).weight).toBe(5);
+    const sameByForm = await uiPost(r, weight, { weight: "5", reason: "" });
+    expect(sameByForm.status).toBe(303);
+    expect(sameByForm.headers.get("Location")).toContain("done=weight");
+    expect(await eventsOf(box)).toEqual(["rollout.started"]);
+
+    // A real change, through each door: announced once each, with the new weight.
+    await uiPost(r, weight, { weight: "20", reason: "looks fine" });
+    await r.callJson("PATCH", `/v1/models/${name}/rollouts/Production`, 200, { body: { step: "next" } });
+    expect(await eventsOf(box)).toEqual(["rollout.started", "rollout.changed", "rollout.changed"]);
+    const received = ((await (await fetch(`https://${box}.hooks.test/__received`)).json()) as any[]).map((d) => JSON.parse(d.body));
+    expect(received.slice(1).map((e) => e.data.weight)).toEqual([20, 50]);
+    const weights = (await auditOf(name)).filter((e) => e.action === "rollout.weight").map((e) => [e.actor, e.before.weight, e.after.weight]);
+    expect(weights).toEqual([
+      ["admin", 5, 20],
+      ["admin", 20, 50],
+    ]);
+  });
+});
+
+describe("rollout.changed, any sequence of weights through either door", () => {
+  it("announces and audits exactly the steps that changed the weight", async () => {
+    const r = clockedRegistry();
+    const step = fc.record({ door: fc.constantFrom("api" as const, "ui" as const), weight: fc.constantFrom(0, 5, 12.5, 50, 100) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 5 }), async (steps) => {
+        const box = uniqueName("box").toLowerCase();
+        const name = uniqueName("weights");
+        await r.callJson("POST", "/v1/webhooks", 201, { body: { url: `https://${box}.hooks.test/`, events: ["rollout.changed"], model: name } });
+        await r.callJson("POST", "/v1/models", 201, { body: { name } });
+        for (const v of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v } });
+        await r.callJson("PUT", `/v1/models/${name}/refs/champion`, 200, { body: { version: 1 } });
+        await r.callJson("PUT", `/v1/models/${name}/rollouts/champion`, 201, { body: { candidate_version: 2, weight: 5 } });
+        const changedTo: number[] = [];
+        let current = 5;
+        for (const { door, weight } of steps) {
+          if (door === "api") await r.callJson("PATCH", `/v1/models/${name}/rollouts/champion`, 200, { body: { weight } });
+          else expect((await uiPost(r, `/ui/models/${name}/rollouts/champion/weight`, { weight: String(weight), reason: "" })).status).toBe(303);
+          if (weight !== current) changedTo.push(weight);
+          current = weight;
+        }
+        const received = ((await (await fetch(`https://${box}.hooks.test/__received`)).json()) as any[]).map((d) => JSON.parse(d.body).data.weight);
+        expect(received).toEqual(changedTo);
+        expect((await auditOf(name)).filter((e) => e.action === "rollout.weight").map((e) => e.after.weight)).toEqual(changedTo);
+      }),
+      // Each case is a dozen requests: a few sequences cover repeats, returns and both doors.
+      { numRuns: 6, endOnFailure: true },
+    );
+  }, 60_000);
 });
 
 describe("the promotion gate on a Production rollout", () => {

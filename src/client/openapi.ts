@@ -781,7 +781,7 @@ export interface paths {
         put?: never;
         /**
          * Report live metrics from serving (aggregated per version, metric and minute)
-         * @description Up to 1000 reports per batch. Each names the version that answered, or the ref and the arm of its rollout. The batch lands in the current one-minute window; afterwards the model's auto-rollback rules are judged.
+         * @description Up to 1000 reports per batch. Each names the version that answered, or the ref and the arm of its rollout. The batch lands in the current one-minute window; afterwards the model's auto-rollback rules are judged, and a rule that trips is rolled back at once by the system actor edgereg:auto-rollback. Needs the reporter role (the serving client's token).
          */
         post: {
             parameters: {
@@ -4966,7 +4966,7 @@ export interface components {
             name: string;
             revoked_at: string | null;
             /** @enum {string} */
-            role: "reader" | "publisher" | "admin";
+            role: "reader" | "reporter" | "publisher" | "admin";
         };
         /**
          * @example {
@@ -4981,7 +4981,7 @@ export interface components {
             model_glob?: string;
             name: string;
             /** @enum {string} */
-            role: "reader" | "publisher" | "admin";
+            role: "reader" | "reporter" | "publisher" | "admin";
         };
         TokenWithSecret: components["schemas"]["Token"] & {
             /** @description Shown once; store it now */

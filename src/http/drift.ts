@@ -1,17 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
-import { detectDrift } from "../domain/drift";
-import { conflict, notFound } from "../domain/errors";
 import { parseVersionKey } from "../domain/versions";
-import { notify } from "../registry/events";
-import { auditInsert } from "../store/audit";
-import { getReference, getReport, insertReport, listReports, putReference, type Features } from "../store/drift";
-import type { Database } from "../store/db";
-import { requireModel, type ModelRow } from "../store/models";
-import { getPolicy } from "../store/policies";
-import { readRef } from "../store/refs";
-import { requireVersion } from "../store/versions";
-import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router, VersionParam } from "./openapi";
+import { contextOf } from "../registry/context";
+import { checkDrift, readDriftReport, readDriftReports, readReferenceData, storeReferenceData } from "../registry/drift";
+import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, router, VersionParam } from "./openapi";
 import { refNameOf } from "./refs";
 import { VersionRef } from "./schemas";
 
@@ -45,13 +37,6 @@ const ReferenceAnswer = z
   .object({ model: z.string(), version: z.number(), features: z.record(z.string(), z.object({ kind: z.enum(["numbers", "strings"]), rows: z.number() })), updated_at: z.string(), updated_by: z.string() })
   .openapi("ReferenceDataSummary");
 
-function summaryOf(model: string, version: number, features: Features, at: string, by: string) {
-  const kinds = Object.fromEntries(
-    Object.entries(features).map(([k, v]) => [k, { kind: typeof v[0] === "string" ? ("strings" as const) : ("numbers" as const), rows: v.length }]),
-  );
-  return { model, version, features: kinds, updated_at: at, updated_by: by };
-}
-
 drift.openapi(
   createRoute({
     method: "put",
@@ -66,14 +51,7 @@ drift.openapi(
   async (c) => {
     const { name, v } = c.req.valid("param");
     const { features } = c.req.valid("json");
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, name);
-    const version = await requireVersion(m.db, model, parseVersionKey(v));
-    // The bytes land first: an audit event never describes a reference that is not there.
-    await putReference(c.env.ARTIFACTS, version.id, { features, updated_at: m.now, updated_by: m.actor });
-    const summary = summaryOf(model.name, version.number, features, m.now, m.actor);
-    await auditInsert(m, { action: "version.reference_data", model: model.name, version: version.number, after: { features: summary.features } }).run();
-    return c.json(summary, 200);
+    return c.json(await storeReferenceData(await contextOf(c), c.env.ARTIFACTS, name, parseVersionKey(v), features), 200);
   },
 );
 
@@ -92,11 +70,7 @@ drift.openapi(
   }),
   async (c) => {
     const { name, v } = c.req.valid("param");
-    const model = await requireModel(c.var.db, name);
-    const version = await requireVersion(c.var.db, model, parseVersionKey(v));
-    const reference = await getReference(c.env.ARTIFACTS, version.id);
-    if (!reference) throw notFound(`version ${version.number} of model '${model.name}' has no reference data`, { version: version.number });
-    return c.json(reference, 200);
+    return c.json(await readReferenceData(await contextOf(c), c.env.ARTIFACTS, name, parseVersionKey(v)), 200);
   },
 );
 
@@ -156,29 +130,10 @@ drift.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, c.req.valid("param").name);
-    const version = body.version !== undefined ? await requireVersion(m.db, model, parseVersionKey(body.version)) : null;
-    const target = version ? { id: version.id, number: version.number } : await refTarget(c.var.db, model, refNameOf(body.ref!).name);
-    const [reference, policy] = await Promise.all([getReference(c.env.ARTIFACTS, target.id), getPolicy(m.db, model)]);
-    if (!reference) throw conflict(`version ${target.number} of model '${model.name}' has no reference data; PUT it first`, { version: target.number });
-    const report = detectDrift(reference.features, body.features, policy.drift);
-    const rows = Math.max(...Object.values(body.features).map((v) => v.length));
-    const stored = await insertReport(m.db, model, target, report, { at: m.now, actor: m.actor, currentRows: rows });
-    if (report.dataset_drift) {
-      const drifted = Object.entries(report.features).filter(([, f]) => f.drift).map(([k]) => k);
-      notify(c, { type: "drift.detected", model: model.name, data: { report_id: stored.id, version: target.number, drift_share: report.drift_share, drifted_features: drifted } });
-    }
-    return c.json(stored, 201);
+    const target = body.version !== undefined ? { version: parseVersionKey(body.version) } : { ref: refNameOf(body.ref!).name };
+    return c.json(await checkDrift(await contextOf(c), c.env.ARTIFACTS, c.req.valid("param").name, target, body.features), 201);
   },
 );
-
-/** A ref names the version it points to now (the stable arm while a rollout runs). */
-async function refTarget(db: Database, model: ModelRow, ref: string) {
-  const state = await readRef(db, model, ref);
-  if (!state.current) throw notFound(`ref '${ref}' of model '${model.name}' is not set`, { ref });
-  return { id: state.current.versionId, number: state.current.number };
-}
 
 drift.openapi(
   createRoute({
@@ -195,9 +150,8 @@ drift.openapi(
   }),
   async (c) => {
     const { limit, cursor, version, drifted } = c.req.valid("query");
-    const model = await requireModel(c.var.db, c.req.valid("param").name);
     const filter = { version, drifted: drifted === undefined ? undefined : drifted === "true" };
-    return c.json(await listReports(c.var.db, model, filter, { limit, cursor }), 200);
+    return c.json(await readDriftReports(await contextOf(c), c.req.valid("param").name, filter, { limit, cursor }), 200);
   },
 );
 
@@ -213,7 +167,6 @@ drift.openapi(
   }),
   async (c) => {
     const { name, id } = c.req.valid("param");
-    const model = await requireModel(c.var.db, name);
-    return c.json(await getReport(c.var.db, model, id), 200);
+    return c.json(await readDriftReport(await contextOf(c), name, id), 200);
   },
 );

@@ -1,11 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
-import { autoRollbackEvents, checkAutoRollback } from "../registry/auto-rollback";
-import { notify } from "../registry/events";
-import { recordObservations } from "../registry/observations";
-import { requireModel } from "../store/models";
-import { listObservations } from "../store/observations";
-import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router } from "./openapi";
+import { contextOf } from "../registry/context";
+import { readObservations, reportObservations } from "../registry/observations";
+import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, router } from "./openapi";
 import { refNameOf } from "./refs";
 import { Metrics, VersionRef } from "./schemas";
 
@@ -65,8 +62,9 @@ observations.openapi(
     summary: "Report live metrics from serving (aggregated per version, metric and minute)",
     description:
       `Up to ${MAX_REPORTS} reports per batch. Each names the version that answered, or the ref and the arm of its rollout. ` +
-      "The batch lands in the current one-minute window; afterwards the model's auto-rollback rules are judged.",
-    middleware: [requireRole("reader")],
+      "The batch lands in the current one-minute window; afterwards the model's auto-rollback rules are judged, and a " +
+      "rule that trips is rolled back at once by the system actor edgereg:auto-rollback. Needs the reporter role (the serving client's token).",
+    middleware: [requireRole("reporter")],
     request: {
       params: z.object({ name: ModelNameParam }),
       ...jsonBody(
@@ -90,12 +88,7 @@ observations.openapi(
   }),
   async (c) => {
     const reports = c.req.valid("json").observations.map((r) => ({ ...r, ref: r.ref === undefined ? undefined : refNameOf(r.ref).name }));
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, c.req.valid("param").name);
-    const recorded = await recordObservations(m.db, model, reports, Date.parse(m.now));
-    const outcomes = await checkAutoRollback(m, model, "observations");
-    notify(c, ...autoRollbackEvents(model, outcomes));
-    return c.json({ ...recorded, auto_rollback: outcomes }, 200);
+    return c.json(await reportObservations(await contextOf(c), c.req.valid("param").name, reports), 200);
   },
 );
 
@@ -132,9 +125,9 @@ observations.openapi(
   }),
   async (c) => {
     const { limit, cursor, ...filter } = c.req.valid("query");
-    const model = await requireModel(c.var.db, c.req.valid("param").name);
     const iso = (s?: string) => (s === undefined ? undefined : new Date(s).toISOString());
-    return c.json(await listObservations(c.var.db, model, { ...filter, since: iso(filter.since), until: iso(filter.until) }, { limit, cursor }), 200);
+    const series = { ...filter, since: iso(filter.since), until: iso(filter.until) };
+    return c.json(await readObservations(await contextOf(c), c.req.valid("param").name, series, { limit, cursor }), 200);
   },
 );
 

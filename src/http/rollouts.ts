@@ -1,15 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
-import { percentToBasisPoints } from "../domain/canary";
 import { AutoRollbackRuleSchema } from "../domain/policy";
-import { MAX_STEPS, startingPlan } from "../domain/rollout";
+import { MAX_STEPS } from "../domain/rollout";
 import { parseVersionKey } from "../domain/versions";
-import { abComparison } from "../registry/ab";
-import { gateRolloutStart } from "../registry/gates";
-import { notify, rolloutEvent } from "../registry/events";
-import { requireModel } from "../store/models";
-import { abortRollout, changeWeight, getRollout, listRollouts, promoteRollout, requireCandidate, startRollout } from "../store/rollouts";
-import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, Reason, router } from "./openapi";
+import { contextOf } from "../registry/context";
+import { abortRollout, changeRolloutWeight, promoteRollout, readRollout, readRollouts, startRollout } from "../registry/rollouts";
+import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, Reason, router } from "./openapi";
 import { ABComparison } from "./observations";
 import { refNameOf } from "./refs";
 import { VersionRef } from "./schemas";
@@ -116,22 +112,9 @@ rollouts.openapi(
   }),
   async (c) => {
     const params = c.req.valid("param");
-    const body = c.req.valid("json");
-    const ref = refNameOf(params.ref);
-    const input = {
-      candidate: parseVersionKey(body.candidate_version),
-      weightBp: body.weight === undefined ? undefined : percentToBasisPoints(body.weight),
-      stepsBp: body.steps?.map(percentToBasisPoints),
-      reason: body.reason ?? "",
-      policy: body.policy,
-    };
-    startingPlan(input.weightBp, input.stepsBp); // malformed input answers 400 before the gate's 422
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, params.name);
-    await requireCandidate(m.db, model, input.candidate); // a PENDING candidate is a 409, not a failed gate
-    const gate = await gateRolloutStart(m.db, model, ref.name, input.candidate, { force: body.force, reason: body.reason });
-    const started = await startRollout(m, model, ref.name, { ...input, evidence: gate });
-    notify(c, rolloutEvent("rollout.started", model.name, started));
+    const { candidate_version, ...body } = c.req.valid("json");
+    const ref = refNameOf(params.ref).name;
+    const started = await startRollout(await contextOf(c), params.name, ref, { ...body, candidate: parseVersionKey(candidate_version) });
     return c.json(started, 201);
   },
 );
@@ -150,14 +133,9 @@ rollouts.openapi(
   async (c) => {
     const params = c.req.valid("param");
     const body = c.req.valid("json");
-    const ref = refNameOf(params.ref);
-    const change = body.weight === undefined ? { step: "next" as const } : { weightBp: percentToBasisPoints(body.weight) };
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, params.name);
-    const changed = await changeWeight(m, model, ref.name, change, body.reason ?? "");
-    // Setting the current weight again writes nothing: the rollout keeps its updated_at, and nobody is told.
-    if (changed.updated_at === m.now) notify(c, rolloutEvent("rollout.changed", model.name, changed));
-    return c.json(changed, 200);
+    const change = body.weight === undefined ? { step: "next" as const } : { weight: body.weight };
+    const { rollout } = await changeRolloutWeight(await contextOf(c), params.name, refNameOf(params.ref).name, change, body.reason);
+    return c.json(rollout, 200);
   },
 );
 
@@ -174,11 +152,7 @@ rollouts.openapi(
   }),
   async (c) => {
     const params = c.req.valid("param");
-    const ref = refNameOf(params.ref);
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, params.name);
-    const promoted = await promoteRollout(m, model, ref.name, c.req.valid("json").reason ?? "");
-    notify(c, rolloutEvent("rollout.promoted", model.name, promoted));
+    const promoted = await promoteRollout(await contextOf(c), params.name, refNameOf(params.ref).name, c.req.valid("json").reason);
     return c.json(promoted, 200);
   },
 );
@@ -195,11 +169,7 @@ rollouts.openapi(
   }),
   async (c) => {
     const params = c.req.valid("param");
-    const ref = refNameOf(params.ref);
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, params.name);
-    const aborted = await abortRollout(m, model, ref.name, c.req.valid("json").reason ?? "");
-    notify(c, rolloutEvent("rollout.aborted", model.name, aborted));
+    const aborted = await abortRollout(await contextOf(c), params.name, refNameOf(params.ref).name, c.req.valid("json").reason);
     return c.json(aborted, 200);
   },
 );
@@ -222,10 +192,7 @@ rollouts.openapi(
   }),
   async (c) => {
     const params = c.req.valid("param");
-    const ref = refNameOf(params.ref);
-    const model = await requireModel(c.var.db, params.name);
-    const rollout = await getRollout(c.var.db, model, ref.name);
-    return c.json({ ...rollout, ab: await abComparison(c.var.db, model, rollout.id) }, 200);
+    return c.json(await readRollout(await contextOf(c), params.name, refNameOf(params.ref).name), 200);
   },
 );
 
@@ -244,8 +211,7 @@ rollouts.openapi(
   }),
   async (c) => {
     const { limit, cursor, ref, status } = c.req.valid("query");
-    const model = await requireModel(c.var.db, c.req.valid("param").name);
     const filter = { ref: ref === undefined ? undefined : refNameOf(ref).name, status };
-    return c.json(await listRollouts(c.var.db, model, filter, { limit, cursor }), 200);
+    return c.json(await readRollouts(await contextOf(c), c.req.valid("param").name, filter, { limit, cursor }), 200);
   },
 );

@@ -5,8 +5,9 @@
 import { isoAt, type Clock } from "../domain/clock";
 import { RATE_WINDOW_MS, windowStartAt } from "../domain/rate-limit";
 import type { Env } from "../env";
-import { AUTO_ROLLBACK_ACTOR, autoRollbackEvents, checkAllModels } from "../registry/auto-rollback";
-import { emit, retryDueDeliveries } from "../registry/events";
+import { AUTO_ROLLBACK_ACTOR, autoRollbackAll } from "../registry/auto-rollback";
+import { systemContext } from "../registry/context";
+import { retryDueDeliveries } from "../registry/events";
 import { database } from "../store/db";
 import { collectOrphans, orphanGraceMs } from "../store/orphans";
 import { pruneRateWindows } from "../store/rate-limits";
@@ -16,8 +17,11 @@ export const MAINTENANCE_ACTOR = "edgereg:maintenance";
 export async function runScheduled(env: Env, clock: Clock): Promise<void> {
   const db = database(env.DB);
   const run = `cron:${isoAt(clock.now())}`;
-  const results = await checkAllModels(db, () => ({ db, actor: AUTO_ROLLBACK_ACTOR, requestId: run, now: isoAt(clock.now()) }), "cron");
-  await emit(db, clock, results.flatMap((r) => autoRollbackEvents(r.model, r.outcomes)));
+  // The run waits for its announcements, so their first attempts happen before the retries below.
+  const announcing: Promise<unknown>[] = [];
+  const waitUntil = (promise: Promise<unknown>) => void announcing.push(promise);
+  await autoRollbackAll(() => systemContext({ db, clock, actor: AUTO_ROLLBACK_ACTOR, requestId: run, waitUntil }));
+  await Promise.all(announcing);
   await retryDueDeliveries(db, clock);
   const now = clock.now();
   await collectOrphans({ db, actor: MAINTENANCE_ACTOR, requestId: run, now: isoAt(now) }, env.ARTIFACTS, orphanGraceMs(env.ORPHAN_GRACE_HOURS));

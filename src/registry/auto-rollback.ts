@@ -6,8 +6,11 @@
  *   to, since it got there, against the version it replaced over that version's last window before the move.
  *   Tripping moves the ref back. It never undoes more than that promotion, so rollbacks cannot cascade.
  * Too few samples never trips (evaluateAutoRollback); the evidence goes into the audit event.
+ * Whoever set the check off (a reporter's batch, the cron run), the rollback is done by the system actor
+ * AUTO_ROLLBACK_ACTOR through the same ref and rollout writes as a manual rollback, and announced after it committed.
  */
 import { and, eq, sql } from "drizzle-orm";
+import { authorize } from "../auth/principal";
 import { DomainError } from "../domain/errors";
 import { lookBackStart, OBSERVATION_WINDOW_MS, statsOf, windowStartOf, type Aggregate } from "../domain/observations";
 import { AutoRollbackRuleSchema, evaluateAutoRollback, type AutoRollbackRule, type MetricStats, type Policy } from "../domain/policy";
@@ -19,6 +22,7 @@ import { totalsOf, totalsQuery } from "../store/observations";
 import { getPolicy, lastMove, modelsToWatch } from "../store/policies";
 import { readRef, rollbackRef } from "../store/refs";
 import { rollouts, versions } from "../store/schema";
+import type { CommandContext } from "./context";
 
 /** The actor auto-rollbacks are recorded under, whoever's batch or which cron run set them off. */
 export const AUTO_ROLLBACK_ACTOR = "edgereg:auto-rollback";
@@ -38,9 +42,20 @@ export interface RuleOutcome {
 
 const ISO = (ms: number) => new Date(ms).toISOString();
 
-/** Judges every rule of one model; trips roll back. Answers what each rule saw, tripped or not. */
-export async function checkAutoRollback(m: Mutation, model: ModelRow, trigger: Trigger): Promise<RuleOutcome[]> {
-  const system: Mutation = { ...m, actor: AUTO_ROLLBACK_ACTOR };
+/**
+ * Judges every rule of one model and rolls back the ones that trip, under the system actor; answers what each rule
+ * saw, tripped or not. Not a door's command: reporting observations and the cron run call it after their own checks.
+ */
+export async function autoRollback(ctx: CommandContext, model: ModelRow, trigger: Trigger): Promise<RuleOutcome[]> {
+  // Only a caller who may report observations (or the system) sets a check off; the rollback is the system's.
+  authorize(ctx.principal, "reporter", model.name);
+  const outcomes = await judgeAndApply(ctx, model, trigger);
+  ctx.emit(...autoRollbackEvents(model, outcomes));
+  return outcomes;
+}
+
+async function judgeAndApply(m: Mutation, model: ModelRow, trigger: Trigger): Promise<RuleOutcome[]> {
+  const system: Mutation = { db: m.db, requestId: m.requestId, now: m.now, actor: AUTO_ROLLBACK_ACTOR };
   const nowMs = Date.parse(m.now);
   const [policy, active] = await Promise.all([getPolicy(m.db, model), activeRollouts(m.db, model)]);
   const outcomes: RuleOutcome[] = [];
@@ -55,8 +70,8 @@ export async function checkAutoRollback(m: Mutation, model: ModelRow, trigger: T
   return outcomes;
 }
 
-/** The events a route or job emits for the rules that tripped. */
-export function autoRollbackEvents(model: ModelRow, outcomes: RuleOutcome[]): RegistryEvent[] {
+/** The events announced for the rules that tripped. */
+function autoRollbackEvents(model: ModelRow, outcomes: RuleOutcome[]): RegistryEvent[] {
   return outcomes
     .filter((o) => o.tripped)
     .map((o) => ({ type: "auto_rollback" as const, model: model.name, data: { ...o } }));
@@ -155,12 +170,17 @@ async function applied(m: Mutation, model: ModelRow, outcome: RuleOutcome): Prom
 /** An empty window has no mean; the rule sees count 0 and waits for samples. */
 const metricStats = (a: Aggregate): MetricStats => statsOf(a) ?? { count: 0, mean: Number.NaN };
 
-/** The cron's sweep: every model with an active rollout or an auto-rollback policy, each on its own. */
-export async function checkAllModels(db: Database, mutationFor: () => Mutation, trigger: Trigger): Promise<{ model: ModelRow; outcomes: RuleOutcome[] }[]> {
+/**
+ * The cron's sweep, a command of the system: every model with an active rollout or an auto-rollback policy, each on
+ * its own. `contextFor` gives each model a context at the time its check starts.
+ */
+export async function autoRollbackAll(contextFor: () => CommandContext): Promise<{ model: ModelRow; outcomes: RuleOutcome[] }[]> {
   const results: { model: ModelRow; outcomes: RuleOutcome[] }[] = [];
-  for (const model of await modelsToWatch(db)) {
+  const first = contextFor();
+  authorize(first.principal, "admin", undefined, { unscoped: true });
+  for (const model of await modelsToWatch(first.db)) {
     try {
-      results.push({ model, outcomes: await checkAutoRollback(mutationFor(), model, trigger) });
+      results.push({ model, outcomes: await autoRollback(contextFor(), model, "cron") });
     } catch (error) {
       // One model's failure must not keep the others from being watched.
       console.error(`auto-rollback check of model ${model.name} failed`, error);

@@ -1,14 +1,24 @@
-/** Recording a batch of live observations: each report names a version, or a ref (and the arm that answered). */
+/**
+ * Live observations from serving: the command a reporter's batch goes through (each report names a version, or a
+ * ref and the arm that answered), which then judges the model's auto-rollback rules; and the series the doors read.
+ */
 import { and, desc, eq, sql } from "drizzle-orm";
+import { authorize } from "../auth/principal";
 import { badRequest, conflict, notFound } from "../domain/errors";
 import { aggregateReports, windowStartOf, type Report } from "../domain/observations";
 import { parseVersionKey } from "../domain/versions";
 import type { Database } from "../store/db";
-import type { ModelRow } from "../store/models";
-import { addObservations } from "../store/observations";
+import { requireModel, type ModelRow } from "../store/models";
+import { addObservations, listObservations, type ObservationWindow, type SeriesFilter } from "../store/observations";
+import type { Page, Paged } from "../store/pagination";
 import { readRef } from "../store/refs";
 import { rollouts } from "../store/schema";
 import { requireVersion } from "../store/versions";
+import { autoRollback, type RuleOutcome } from "./auto-rollback";
+import type { CommandContext } from "./context";
+
+export type { ObservationWindow, SeriesFilter } from "../store/observations";
+export type { RuleOutcome } from "./auto-rollback";
 
 export type Arm = "stable" | "candidate";
 
@@ -31,8 +41,35 @@ export interface RecordedBatch {
   versions: number[];
 }
 
+export interface ReportedBatch extends RecordedBatch {
+  /** what each auto-rollback rule saw after this batch; tripped ones were rolled back */
+  auto_rollback: RuleOutcome[];
+}
+
+/**
+ * Reporting needs the reporter role (the serving client's token), not just reader: a batch can trip an automatic
+ * rollback of Production, which the system actor then carries out in this same request.
+ */
+export async function reportObservations(ctx: CommandContext, modelName: string, reports: ObservationReport[]): Promise<ReportedBatch> {
+  authorize(ctx.principal, "reporter", modelName);
+  const model = await requireModel(ctx.db, modelName);
+  const recorded = await recordObservations(ctx.db, model, reports, Date.parse(ctx.now));
+  return { ...recorded, auto_rollback: await autoRollback(ctx, model, "observations") };
+}
+
+/** The observed series of a model the caller may read, oldest window first. */
+export async function readObservations(
+  ctx: Pick<CommandContext, "db" | "principal">,
+  modelName: string,
+  filter: SeriesFilter,
+  page: Page,
+): Promise<Paged<ObservationWindow>> {
+  authorize(ctx.principal, "reader", modelName);
+  return listObservations(ctx.db, await requireModel(ctx.db, modelName), filter, page);
+}
+
 /** Every report lands in the window holding `nowMs`: clients report as they serve, the server stamps the time. */
-export async function recordObservations(db: Database, model: ModelRow, reports: ObservationReport[], nowMs: number): Promise<RecordedBatch> {
+async function recordObservations(db: Database, model: ModelRow, reports: ObservationReport[], nowMs: number): Promise<RecordedBatch> {
   const targets = new Map<string, Promise<{ id: string; number: number }>>();
   const resolved: Report[] = [];
   for (const r of reports) {

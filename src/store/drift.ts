@@ -3,6 +3,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DriftReport, FeatureSample } from "../domain/drift";
 import { notFound } from "../domain/errors";
+import { auditInsert, type Mutation } from "./audit";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
@@ -36,32 +37,41 @@ export interface DriftReportView extends DriftReport {
   current_rows: number;
 }
 
+/** Stores a check's report with its audit event (the verdict, not the samples) in one batch. */
 export async function insertReport(
-  db: Database,
+  m: Mutation,
   model: ModelRow,
   version: { id: string; number: number },
   report: DriftReport,
-  meta: { at: string; actor: string; currentRows: number },
+  currentRows: number,
 ): Promise<DriftReportView> {
   const id = crypto.randomUUID();
-  await db.insert(driftReports).values({
-    id,
-    modelId: model.id,
-    versionId: version.id,
-    at: meta.at,
-    actor: meta.actor,
-    datasetDrift: report.dataset_drift,
-    driftShare: report.drift_share,
-    currentRows: meta.currentRows,
-    features: report.features,
-  });
+  await m.db.batch([
+    m.db.insert(driftReports).values({
+      id,
+      modelId: model.id,
+      versionId: version.id,
+      at: m.now,
+      actor: m.actor,
+      datasetDrift: report.dataset_drift,
+      driftShare: report.drift_share,
+      currentRows,
+      features: report.features,
+    }),
+    auditInsert(m, {
+      action: "drift.check",
+      model: model.name,
+      version: version.number,
+      after: { report_id: id, current_rows: currentRows, drift_share: report.drift_share, dataset_drift: report.dataset_drift },
+    }),
+  ]);
   return {
     id,
     model: model.name,
     version: version.number,
-    at: meta.at,
-    created_by: meta.actor,
-    current_rows: meta.currentRows,
+    at: m.now,
+    created_by: m.actor,
+    current_rows: currentRows,
     ...report,
   };
 }

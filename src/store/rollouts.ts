@@ -194,13 +194,19 @@ export async function startRollout(m: Mutation, model: ModelRow, ref: string, in
 
 export type WeightChange = { weightBp: number } | { step: "next" };
 
+export interface WeightChanged {
+  rollout: RolloutView;
+  /** false when the rollout already had that weight: nothing was written or audited */
+  changed: boolean;
+}
+
 /** Widens or narrows the candidate's share; setting the current weight again changes and audits nothing. */
-export async function changeWeight(m: Mutation, model: ModelRow, ref: string, change: WeightChange, reason: string): Promise<RolloutView> {
+export async function changeWeight(m: Mutation, model: ModelRow, ref: string, change: WeightChange, reason: string): Promise<WeightChanged> {
   for (let attempt = 0; ; attempt++) {
     const active = await requireActive(m.db, model, ref);
     const { rollout } = active;
     const weightBp = "weightBp" in change ? change.weightBp : nextStep(rollout.steps as number[], rollout.weightBp);
-    if (weightBp === rollout.weightBp) return rolloutView(active);
+    if (weightBp === rollout.weightBp) return { rollout: rolloutView(active), changed: false };
     try {
       await m.db.batch([
         eventInsert(m, rollout.id, active.seq + 1, "weight", rollout.weightBp, weightBp, reason),
@@ -215,7 +221,7 @@ export async function changeWeight(m: Mutation, model: ModelRow, ref: string, ch
           reason,
         }),
       ]);
-      return rolloutView({ ...active, rollout: { ...rollout, weightBp, updatedAt: m.now } });
+      return { rollout: rolloutView({ ...active, rollout: { ...rollout, weightBp, updatedAt: m.now } }), changed: true };
     } catch (error) {
       if (!isRaceLost(error, attempt)) throw error;
     }

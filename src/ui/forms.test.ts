@@ -3,9 +3,9 @@ import { parseWeights } from "./forms";
 
 describe("rollout weights typed into the start form", () => {
   it("reads one percent as the starting weight and several as the planned steps", () => {
-    expect(parseWeights("5")).toEqual({ weightBp: 500 });
-    expect(parseWeights("0.5%")).toEqual({ weightBp: 50 });
-    expect(parseWeights("5, 25 50;100")).toEqual({ stepsBp: [500, 2500, 5000, 10000] });
+    expect(parseWeights("5")).toEqual({ weight: 5 });
+    expect(parseWeights("0.5%")).toEqual({ weight: 0.5 });
+    expect(parseWeights("5, 25 50;100")).toEqual({ steps: [5, 25, 50, 100] });
   });
 
   it("refuses what is not a percent", () => {

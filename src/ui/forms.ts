@@ -59,14 +59,15 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
   throw new DomainError("VALIDATION_FAILED", `${issues[0]!.path || "form"}: ${issues[0]!.message}`, { issues });
 }
 
-/** "5" starts at 5%; "5, 25, 50, 100" plans those steps and starts at the first. */
-export function parseWeights(text: string): { weightBp: number } | { stepsBp: number[] } {
+/** "5" starts at 5%; "5, 25, 50, 100" plans those steps and starts at the first. Percents, as the commands take them. */
+export function parseWeights(text: string): { weight: number } | { steps: number[] } {
   const parts = text.split(/[\s,;]+/).filter(Boolean);
   if (parts.length > MAX_STEPS) throw new DomainError("BAD_REQUEST", `at most ${MAX_STEPS} planned steps`, { field: "weights" });
-  const bps = parts.map((p) => {
+  const percents = parts.map((p) => {
     const percent = Number(p.replace(/%$/, ""));
     if (!Number.isFinite(percent)) throw new DomainError("BAD_REQUEST", `'${p}' is not a percent`, { field: "weights" });
-    return percentToBasisPoints(percent);
+    percentToBasisPoints(percent); // 0..100 with two decimals at most, answered for the field the admin typed in
+    return percent;
   });
-  return bps.length === 1 ? { weightBp: bps[0]! } : { stepsBp: bps };
+  return percents.length === 1 ? { weight: percents[0]! } : { steps: percents };
 }

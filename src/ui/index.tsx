@@ -21,15 +21,15 @@ import { decodeArtifactPath, serveArtifact } from "../http/artifacts";
 import { statusOf } from "../http/errors";
 import { baseUrl, mutationOf } from "../http/openapi";
 import { refNameOf } from "../http/refs";
-import { gateRolloutStart } from "../registry/gates";
-import { notify, refChangedEvents, rolloutEvent } from "../registry/events";
+import { contextOf } from "../registry/context";
+import { listReports } from "../registry/drift";
+import { notify, refChangedEvents } from "../registry/events";
+import { abortRollout, changeRolloutWeight, promoteRollout, startRollout } from "../registry/rollouts";
 import { findArtifactTarget, servableArtifact } from "../store/artifacts";
 import { listAudit } from "../store/audit";
-import { listReports } from "../store/drift";
 import { listModels, requireModel } from "../store/models";
 import { modelSummaries, versionAudit } from "../store/overview";
 import { rollbackRef } from "../store/refs";
-import { abortRollout, changeWeight, promoteRollout, startRollout } from "../store/rollouts";
 import { getVersionView } from "../store/versions";
 import { modelPath } from "./components";
 import { AuditQuery, CloseForm, ModelQuery, ModelsQuery, parseInput, parseWeights, RollbackForm, SignInForm, StartRolloutForm, WeightForm } from "./forms";
@@ -201,40 +201,38 @@ ui.post("/ui/models/:name/refs/:ref/rollback", async (c) => {
   return done(c, model.name, "rollback", ref);
 });
 
+// Rollout forms call the same commands as /v1 (role, scope, gate, audit and events are theirs); the form is checked
+// for its CSRF token first, so a forged post learns nothing about the model.
 ui.post("/ui/models/:name/rollouts", async (c) => {
-  const { m, model, form } = await adminAction(c);
+  const { name, form } = await formAction(c);
   const input = parseInput(StartRolloutForm, form);
   const ref = refNameOf(input.ref).name;
-  const weights = parseWeights(input.weights);
   const candidate = parseVersionKey(input.candidate);
-  // The same door as PUT …/rollouts/Production: the candidate passes the promotion gate, or an admin forces it.
-  const gate = await gateRolloutStart(m.db, model, ref, candidate, { force: input.force === "on", reason: input.reason });
-  const started = await startRollout(m, model, ref, { candidate, ...weights, reason: input.reason, evidence: gate });
-  notify(c, rolloutEvent("rollout.started", model.name, started));
-  return done(c, model.name, "start", ref);
+  await startRollout(await contextOf(c), name, ref, { candidate, ...parseWeights(input.weights), reason: input.reason, force: input.force === "on" });
+  return done(c, name, "start", ref);
 });
 
 ui.post("/ui/models/:name/rollouts/:ref/weight", async (c) => {
-  const { m, model, form } = await adminAction(c);
+  const { name, form } = await formAction(c);
   const ref = refNameOf(c.req.param("ref")).name;
   const input = parseInput(WeightForm, form);
-  const change = input.weight === undefined ? { step: "next" as const } : { weightBp: Math.round(input.weight * 100) };
-  notify(c, rolloutEvent("rollout.changed", model.name, await changeWeight(m, model, ref, change, input.reason)));
-  return done(c, model.name, "weight", ref);
+  const change = input.weight === undefined ? { step: "next" as const } : { weight: input.weight };
+  await changeRolloutWeight(await contextOf(c), name, ref, change, input.reason);
+  return done(c, name, "weight", ref);
 });
 
 ui.post("/ui/models/:name/rollouts/:ref/promote", async (c) => {
-  const { m, model, form } = await adminAction(c);
+  const { name, form } = await formAction(c);
   const ref = refNameOf(c.req.param("ref")).name;
-  notify(c, rolloutEvent("rollout.promoted", model.name, await promoteRollout(m, model, ref, parseInput(CloseForm, form).reason)));
-  return done(c, model.name, "promote", ref);
+  await promoteRollout(await contextOf(c), name, ref, parseInput(CloseForm, form).reason);
+  return done(c, name, "promote", ref);
 });
 
 ui.post("/ui/models/:name/rollouts/:ref/abort", async (c) => {
-  const { m, model, form } = await adminAction(c);
+  const { name, form } = await formAction(c);
   const ref = refNameOf(c.req.param("ref")).name;
-  notify(c, rolloutEvent("rollout.aborted", model.name, await abortRollout(m, model, ref, parseInput(CloseForm, form).reason)));
-  return done(c, model.name, "abort", ref);
+  await abortRollout(await contextOf(c), name, ref, parseInput(CloseForm, form).reason);
+  return done(c, name, "abort", ref);
 });
 
 ui.all("/ui/*", () => {
@@ -264,6 +262,14 @@ async function adminAction(c: Context<AppEnv>) {
   const name = modelNameOf(c.req.param("name")!);
   authorize(await principalOfRequest(c), "admin", name);
   return { m, model: await requireModel(m.db, name), form };
+}
+
+/** A signed-in form post with its CSRF token: the prelude of an action whose command checks role and scope itself. */
+async function formAction(c: Context<AppEnv>) {
+  await principalOfRequest(c);
+  const form = await c.req.parseBody();
+  await assertCsrf(c, form, "session");
+  return { name: modelNameOf(c.req.param("name")!), form };
 }
 
 function done(c: Context<AppEnv>, model: string, action: string, ref: string) {

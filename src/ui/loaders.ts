@@ -10,7 +10,7 @@ import { getModel, type ModelRow } from "../store/models";
 import { armTotals, modelRefHistory, modelSummaries, type RefChangeSummary, type RefSummary } from "../store/overview";
 import { getPolicy } from "../store/policies";
 import { listRefs } from "../store/refs";
-import { getRollout, listRollouts, type RolloutView } from "../store/rollouts";
+import { getRollout, listRollouts, type RolloutView } from "../registry/rollouts";
 import { listVersions, type VersionView } from "../store/versions";
 import type { ArmRow, ModelPageData, RefCardData, RolloutPanelData } from "./pages/model";
 

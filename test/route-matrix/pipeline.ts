@@ -5,7 +5,7 @@ export const rows: Record<string, MatrixRow> = {
   "PUT /v1/models/{name}/policy": { need: "admin", body: {} },
   "POST /v1/models/{name}/versions/{v}/stage": { need: "admin", body: { stage: "None" } },
   "POST /v1/models/{name}/versions/plan": { need: "reader", body: { signature: null } },
-  "POST /v1/models/{name}/observations": { need: "reader", body: { observations: [{ version: 1, metrics: { accuracy: 1 } }] } },
+  "POST /v1/models/{name}/observations": { need: "reporter", body: { observations: [{ version: 1, metrics: { accuracy: 1 } }] } },
   "GET /v1/models/{name}/observations": { need: "reader" },
   "PUT /v1/models/{name}/versions/{v}/reference-data": { need: "publisher", body: { features: { x: [1, 2, 3] } } },
   "GET /v1/models/{name}/versions/{v}/reference-data": { need: "reader" },

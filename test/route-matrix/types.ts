@@ -1,5 +1,5 @@
 /** A route's row in the role matrix: the role it needs and a request that role may send. */
-export type Need = "public" | "reader" | "publisher" | "admin" | "unscoped-admin";
+export type Need = "public" | "reader" | "reporter" | "publisher" | "admin" | "unscoped-admin";
 
 export interface MatrixRow {
   need: Need;

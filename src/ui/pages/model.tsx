@@ -4,9 +4,9 @@
  */
 import { raw } from "hono/html";
 import type { ABComparison } from "../../registry/ab";
+import type { RolloutEventView, RolloutView } from "../../registry/rollouts";
 import type { ModelView } from "../../store/models";
 import type { RefChangeSummary } from "../../store/overview";
-import type { RolloutEventView, RolloutView } from "../../store/rollouts";
 import type { VersionView } from "../../store/versions";
 import type { ChartPoint } from "../chart";
 import {

@@ -1,6 +1,6 @@
 /** One version: changelog, lineage, metrics, params, signature, artifacts, drift reports and its audit trail. */
 import type { AuditEvent } from "../../store/audit";
-import type { DriftReportView } from "../../store/drift";
+import type { DriftReportView } from "../../registry/drift";
 import type { SignatureField, VersionView } from "../../store/versions";
 import { RefBadge, StageBadge, StatusBadge, Time, modelPath, versionPath } from "../components";
 import { formatBytes, formatMetric, formatTime, shortDigest } from "../format";
