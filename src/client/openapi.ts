@@ -4966,7 +4966,7 @@ export interface components {
             name: string;
             revoked_at: string | null;
             /** @enum {string} */
-            role: "reader" | "publisher" | "admin";
+            role: "reader" | "reporter" | "publisher" | "admin";
         };
         /**
          * @example {
@@ -4981,7 +4981,7 @@ export interface components {
             model_glob?: string;
             name: string;
             /** @enum {string} */
-            role: "reader" | "publisher" | "admin";
+            role: "reader" | "reporter" | "publisher" | "admin";
         };
         TokenWithSecret: components["schemas"]["Token"] & {
             /** @description Shown once; store it now */
