@@ -40,6 +40,8 @@ export class Context {
   constructor(
     readonly io: Io,
     readonly options: GlobalOptions,
+    /** The command being run (absent for contexts built outside commander). */
+    readonly command?: Command,
   ) {
     this.out = new Output({ json: Boolean(options.json), quiet: Boolean(options.quiet), stdout: io.stdout, stderr: io.stderr });
   }
@@ -71,5 +73,5 @@ export class Context {
 
 /** The context for a command action: commander passes (...args, options, command) last. */
 export function contextOf(io: Io, command: Command): Context {
-  return new Context(io, command.optsWithGlobals<GlobalOptions>());
+  return new Context(io, command.optsWithGlobals<GlobalOptions>(), command);
 }

@@ -63,7 +63,7 @@ export function registerTransfer(program: Command, action: Action) {
     .option("--concurrency <n>", "requests in flight at once", parseCount("--concurrency", 1, 64), 4)
     .option("--state-dir <dir>", "where upload sessions are remembered for resuming (default: ./.edgereg)")
     .action(
-      action(async (ctx, name: string, paths: string[], flags: PushFlags, command: Command) => {
+      action(async (ctx, name: string, paths: string[], flags: PushFlags) => {
         // Everything that can be refused without the files' bytes is checked before hashing them.
         assertSemver(flags.version);
         const meta = versionMeta(flags);
@@ -76,7 +76,7 @@ export function registerTransfer(program: Command, action: Action) {
         const forget = ctx.io.onInterrupt?.(() => {
           progress.stop();
           // Not a note: even with --quiet, an interrupted CI log must say how to pick the push up again.
-          ctx.io.stderr.write(`\nedgereg: push interrupted; what reached the registry stays there. Resume from ${ctx.io.cwd} with:\n  ${resumeCommand(command)}\n`);
+          ctx.io.stderr.write(`\nedgereg: push interrupted; what reached the registry stays there. Resume from ${ctx.io.cwd} with:\n  ${resumeCommand(ctx.command!)}\n`);
         });
         const report = await push({ client, progress, state }, name, files, meta, transfer).finally(() => {
           forget?.();
