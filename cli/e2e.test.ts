@@ -3,10 +3,10 @@
  * migrations applied, an admin token), as a CI job would run it.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, PartProxy, cli, startRegistry, tamperStoredBlob, tempDir, uniqueName, until, writeRandom, type Registry } from "./e2e-harness";
+import { ADMIN_TOKEN, PartProxy, cli, root, startRegistry, tamperStoredBlob, tempDir, uniqueName, until, writeRandom, type Registry } from "./e2e-harness";
 import { EXIT } from "./errors";
 
 const MiB = 1024 * 1024;
@@ -495,5 +495,53 @@ describe("push: checks first, provenance, interruption", () => {
     const production = await cli(["promote", name, "1.0.0", "--to", "Production"], { env: ci });
     expect(production.code).toBe(EXIT.refused);
     expect(production.stderr).toContain("[FORBIDDEN]");
+  });
+});
+
+describe("the edgereg-push GitHub Action", () => {
+  it("runs its script: pushes the paths with metrics, moves the version into Staging and writes the outputs", async () => {
+    const bin = tempDir();
+    symlinkSync(join(root, "cli/dist/edgereg.mjs"), join(bin, "edgereg"));
+    const work = tempDir();
+    mkdirSync(join(work, "dist/model"), { recursive: true });
+    writeFileSync(join(work, "dist/model/weights.bin"), `weights ${Math.random()}`);
+    writeFileSync(join(work, "dist/metrics.json"), JSON.stringify({ accuracy: 0.91 }));
+    const name = uniqueName("action");
+    const outputs = join(work, "outputs.txt");
+    const action = spawnSync(join(root, ".github/actions/edgereg-push/push.sh"), [], {
+      cwd: work,
+      encoding: "utf8",
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        HOME: work,
+        ...env,
+        INPUT_MODEL: name,
+        INPUT_VERSION: "1.4.0",
+        INPUT_PATHS: "dist/model",
+        INPUT_METRICS: "dist/metrics.json",
+        INPUT_DESCRIPTION: "trained in CI",
+        INPUT_PROMOTE_TO: "Staging",
+        GITHUB_OUTPUT: outputs,
+        GITHUB_RUN_ID: "4242",
+        GITHUB_WORKFLOW: "example-push",
+        GITHUB_SERVER_URL: "https://github.com",
+        GITHUB_REPOSITORY: "acme/models",
+      },
+    });
+    expect(action.status, action.stderr).toBe(0);
+    expect(action.stdout).toContain(`pushed ${name} 1.4.0 as version 1`);
+    expect(readFileSync(outputs, "utf8")).toBe(`number=1\nreference=models:/${name}/1.4.0\n`);
+    const version = await ok(["versions", "show", name, "1.4.0"]);
+    expect(version).toMatchObject({
+      stage: "Staging",
+      description: "trained in CI",
+      run_id: "4242",
+      source: "https://github.com/acme/models/actions/runs/4242",
+      metrics: { accuracy: 0.91 },
+      tags: { ci: "github" },
+      artifacts: [expect.objectContaining({ path: "weights.bin" })],
+    });
+    const audit = await ok(["audit", "--model", name, "--action", "stage.*"]);
+    expect(audit.items[0]?.reason).toBe("pushed by example-push run 4242");
   });
 });
