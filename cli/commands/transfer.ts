@@ -67,10 +67,10 @@ export function registerTransfer(program: Command, action: Action) {
         // Everything that can be refused without the files' bytes is checked before hashing them.
         assertSemver(flags.version);
         const meta = versionMeta(flags);
+        const client = ctx.client();
         const files = await collectFiles(paths);
         if (flags.gitCommit === undefined) recordGit(meta, paths.map((p) => resolve(ctx.io.cwd, p)), ctx.out);
         const state = new UploadState(resolve(ctx.io.cwd, flags.stateDir ?? ".edgereg"));
-        const client = ctx.client();
         const progress = ctx.progress();
         const transfer = { partSize: flags.partSize, concurrency: flags.concurrency };
         const forget = ctx.io.onInterrupt?.(() => {
