@@ -79,3 +79,31 @@ export function parsePercents(flag: string) {
 export function versionRef(text: string): number | string {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
+
+/** A file's text, or standard input's when the path is `-`. */
+export async function readText(path: string, what: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  if (path === "-") {
+    let text = "";
+    for await (const chunk of stdin) text += chunk.toString();
+    return text;
+  }
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new UsageError(`${what} ${path}: cannot read the file`);
+  }
+}
+
+/** An ISO-8601 time, or a span back from now such as 90s, 15m, 24h, 7d. */
+export function parseSince(flag: string, now: () => number = Date.now) {
+  return (text: string): string => {
+    const span = /^(\d+)([smhd])$/.exec(text);
+    if (span) {
+      const seconds = { s: 1, m: 60, h: 3600, d: 86400 }[span[2] as "s" | "m" | "h" | "d"];
+      return new Date(now() - Number(span[1]) * seconds * 1000).toISOString();
+    }
+    const at = Date.parse(text);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(at)) throw new UsageError(`${flag} '${text}' must be an ISO-8601 time (2026-05-01T12:00:00Z) or a span such as 24h or 7d`);
+    return new Date(at).toISOString();
+  };
+}

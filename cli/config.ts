@@ -35,7 +35,7 @@ export function readConfigFile(path: string): ConfigFile {
     const parsed = JSON.parse(text) as ConfigFile;
     return { url: parsed.url, token: parsed.token };
   } catch {
-    throw new UsageError(`${path} is not valid JSON; run edgereg login again`);
+    throw new UsageError(`${path} is not valid JSON; run edgereg login again`, { showUsage: false });
   }
 }
 
@@ -50,7 +50,7 @@ export function writeConfigFile(path: string, config: ConfigFile): void {
 
 export function resolveSettings(flags: { url?: string; token?: string }, env: Env, file: ConfigFile): Settings {
   const url = flags.url ?? env.EDGEREG_URL ?? file.url;
-  if (!url) throw new UsageError("no registry URL: pass --url, set EDGEREG_URL, or run edgereg login");
+  if (!url) throw new UsageError("no registry URL: pass --url, set EDGEREG_URL, or run edgereg login", { showUsage: false });
   return { url: checkUrl(url), token: flags.token ?? env.EDGEREG_TOKEN ?? file.token };
 }
 
@@ -59,8 +59,8 @@ export function checkUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`'${url}' is not a URL; give the registry's origin, e.g. https://edgereg.example.workers.dev`);
+    throw new UsageError(`'${url}' is not a URL; give the registry's origin, e.g. https://edgereg.example.workers.dev`, { showUsage: false });
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new UsageError(`'${url}' must be an http(s) URL`);
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new UsageError(`'${url}' must be an http(s) URL`, { showUsage: false });
   return parsed.origin + parsed.pathname.replace(/\/+$/, "");
 }

@@ -2,6 +2,7 @@
 import type { Writable } from "node:stream";
 import type { Command } from "commander";
 import { createClient, type EdgeregClient } from "../src/client";
+import { version } from "./package.json";
 import { configPath, readConfigFile, resolveSettings, type Settings } from "./config";
 import { UsageError } from "./errors";
 import { Output } from "./output";
@@ -21,10 +22,15 @@ export interface Io {
   stdin: NodeJS.ReadableStream;
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * Runs `handler` on Ctrl-C (or SIGTERM) before the process exits with 130 (143); answers a function that removes it.
+   * Absent where there is no process to interrupt (tests calling main()).
+   */
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 /** The typed client over the CLI's streaming transport. */
-export const cliClient = (url: string, token: string) => createClient({ url, token, fetch: nodeFetch, headers: { "User-Agent": "edgereg-cli/0.1" } });
+export const cliClient = (url: string, token: string) => createClient({ url, token, fetch: nodeFetch, headers: { "User-Agent": `edgereg-cli/${version}` } });
 
 export class Context {
   readonly out: Output;
@@ -34,6 +40,8 @@ export class Context {
   constructor(
     readonly io: Io,
     readonly options: GlobalOptions,
+    /** The command being run (absent for contexts built outside commander). */
+    readonly command?: Command,
   ) {
     this.out = new Output({ json: Boolean(options.json), quiet: Boolean(options.quiet), stdout: io.stdout, stderr: io.stderr });
   }
@@ -50,7 +58,7 @@ export class Context {
   client(): EdgeregClient {
     if (!this.cachedClient) {
       const settings = this.settings();
-      if (!settings.token) throw new UsageError("no token: pass --token, set EDGEREG_TOKEN, or run edgereg login");
+      if (!settings.token) throw new UsageError("no token: pass --token, set EDGEREG_TOKEN, or run edgereg login", { showUsage: false });
       this.cachedClient = cliClient(settings.url, settings.token);
     }
     return this.cachedClient;
@@ -65,5 +73,5 @@ export class Context {
 
 /** The context for a command action: commander passes (...args, options, command) last. */
 export function contextOf(io: Io, command: Command): Context {
-  return new Context(io, command.optsWithGlobals<GlobalOptions>());
+  return new Context(io, command.optsWithGlobals<GlobalOptions>(), command);
 }

@@ -3,15 +3,19 @@ import { Command, CommanderError } from "commander";
 import { EdgeregError } from "../src/client";
 import { actionFor } from "./commands/action";
 import { registerAdmin } from "./commands/admin";
+import { registerMonitoring } from "./commands/monitoring";
 import { registerPipeline } from "./commands/pipeline";
 import { registerRefs } from "./commands/refs";
 import { registerRegistry } from "./commands/registry";
 import { registerTransfer } from "./commands/transfer";
+import { registerWebhooks } from "./commands/webhooks";
 import type { Io } from "./context";
-import { EXIT, IntegrityError, UsageError } from "./errors";
+import { CheckFailed, EXIT, IntegrityError, UsageError } from "./errors";
+import { version } from "./package.json";
 import { NetworkError } from "./transport";
+import { usageOf } from "./usage";
 
-export const VERSION = "0.1.0";
+export const VERSION = version;
 
 export function buildProgram(io: Io): Command {
   const program = new Command("edgereg")
@@ -19,7 +23,6 @@ export function buildProgram(io: Io): Command {
     .version(VERSION, "-V, --version")
     // Program flags go before the command (so `push --version` is push's); the shared ones are added to every command.
     .enablePositionalOptions()
-    .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
   const action = actionFor(io);
@@ -27,17 +30,23 @@ export function buildProgram(io: Io): Command {
   registerRegistry(program, action);
   registerPipeline(program, action);
   registerRefs(program, action);
+  registerMonitoring(program, action);
+  registerWebhooks(program, action);
   registerAdmin(program, action);
   for (const command of [program, ...leaves(program)]) {
     command
       .option("--url <url>", "registry URL (else EDGEREG_URL, else the login config)")
       .option("--token <token>", "API token (else EDGEREG_TOKEN, else the login config)")
       .option("--json", "print the result as JSON on stdout")
-      .option("-q, --quiet", "no progress or notes on stderr");
-    if (command !== program) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+      .option("-q, --quiet", "no progress or notes on stderr")
+      // A mistake gets one line and the command's usage, not the whole help.
+      .showHelpAfterError(usageOf(command))
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   }
   return program;
 }
+
 
 function leaves(command: Command): Command[] {
   return command.commands.flatMap((c) => (c.commands.length > 0 ? [c, ...leaves(c)] : [c]));
@@ -70,7 +79,11 @@ function describe(error: unknown): { code: string; message: string; exit: number
     const details = error.requestId ? { ...(isObject(error.details) ? error.details : { details: error.details }), request_id: error.requestId } : error.details;
     return { code: error.code, message: error.message, exit: EXIT.refused, details };
   }
-  if (error instanceof UsageError) return { code: "USAGE", message: error.message, exit: EXIT.usage };
+  if (error instanceof UsageError) {
+    const usage = error.showUsage && error.usage ? { usage: error.usage } : undefined;
+    return { code: "USAGE", message: error.message, exit: EXIT.usage, details: usage };
+  }
+  if (error instanceof CheckFailed) return { code: error.code, message: error.message, exit: error.exit };
   if (error instanceof IntegrityError) return { code: "SHA256_MISMATCH", message: error.message, exit: EXIT.integrity, details: error.details };
   if (error instanceof NetworkError) return { code: "UNREACHABLE", message: `cannot reach the registry: ${error.message}`, exit: EXIT.unreachable };
   const message = error instanceof Error ? error.message : String(error);
@@ -84,6 +97,7 @@ function detailLines(details: unknown): string {
   for (const issue of asArray(details.issues)) if (isObject(issue)) lines.push(`  ${issue.path || "body"}: ${issue.message}`);
   for (const check of asArray(details.checks)) if (isObject(check) && check.passed === false) lines.push(`  ✗ ${check.name}: ${check.detail}`);
   if (typeof details.request_id === "string") lines.push(`  request id: ${details.request_id}`);
+  if (typeof details.usage === "string") lines.push(details.usage);
   return lines.map((l) => `${l}\n`).join("");
 }
 

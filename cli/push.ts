@@ -3,7 +3,9 @@
  * else in parallel parts), and resume when run again: the version, the verified artifacts and each session's
  * received parts are all read back from the registry.
  */
+import semver from "semver";
 import { EdgeregError, type EdgeregClient, type UploadSession, type Version, type VersionCreate } from "../src/client";
+import { checkVersionBump } from "../src/domain/signature";
 import { contentTypeOf, fileRange, sha256File, type LocalFile } from "./files";
 import { limiter, settleAll } from "./limit";
 import type { Progress } from "./progress";
@@ -53,6 +55,7 @@ export interface PushReport {
 const HASH_BAR_BYTES = 16 * 1024 * 1024;
 
 export async function push(ctx: PushContext, model: string, local: LocalFile[], meta: VersionMeta, transfer: TransferOptions): Promise<PushReport> {
+  await assertBumpAllowed(ctx, model, meta);
   const files = await hashAll(ctx, local);
   const { version, created } = await declare(ctx, model, meta, files);
   if (version.status === "READY") {
@@ -70,6 +73,25 @@ export async function push(ctx: PushContext, model: string, local: LocalFile[], 
   const uploads = await settleAll(files.map((file) => uploadFile(ctx, target, file, transfer, run)));
   const final = await withRetry(() => ctx.client.GET("/v1/models/{name}/versions/{v}", { params: { path: { name: model, v: String(version.number) } } }));
   return { created, version: final, uploads };
+}
+
+/**
+ * The registry's semver rule, asked before hashing gigabytes: a new highest version must bump as much as its
+ * signature change requires. Versions below the highest (a fix on an older line) and repeated pushes of an existing
+ * semver are judged by the registry itself when the version is declared.
+ */
+async function assertBumpAllowed(ctx: PushContext, model: string, meta: VersionMeta) {
+  let plan;
+  try {
+    plan = await withRetry(() => ctx.client.POST("/v1/models/{name}/versions/plan", { params: { path: { name: model } }, body: { signature: meta.signature ?? null } }));
+  } catch (error) {
+    if (error instanceof EdgeregError && error.status === 404) return; // a new model: its first version may be anything
+    throw error;
+  }
+  const previous = plan.previous_version;
+  if (previous === null || !semver.gt(meta.semver, previous)) return;
+  const problem = checkVersionBump(previous, meta.semver, plan.required_bump);
+  if (problem) throw new EdgeregError(422, "UNPROCESSABLE", `${problem} (nothing was hashed or uploaded)`, plan);
 }
 
 async function hashAll(ctx: PushContext, files: LocalFile[]): Promise<HashedFile[]> {

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { contextOf, type Context, type Io } from "../context";
+import { UsageError } from "../errors";
+import { usageOf } from "../usage";
 
 /** Wraps a command body: commander calls actions with (...args, options, command); bodies get a Context first. */
 export type Action = <A extends unknown[]>(body: (ctx: Context, ...args: A) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -9,5 +11,10 @@ export const actionFor =
   <A extends unknown[]>(body: (ctx: Context, ...args: A) => Promise<void>) =>
   async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    await body(contextOf(io, command), ...(args.slice(0, -1) as A));
+    try {
+      await body(contextOf(io, command), ...(args.slice(0, -1) as A));
+    } catch (error) {
+      if (error instanceof UsageError) error.usage ??= usageOf(command);
+      throw error;
+    }
   };

@@ -1,6 +1,7 @@
 /** login, tokens and the audit log. */
 import type { Command } from "commander";
 import type { Token } from "../../src/client";
+import { parseSince } from "../args";
 import { checkUrl, readConfigFile, writeConfigFile } from "../config";
 import { cliClient } from "../context";
 import { UsageError } from "../errors";
@@ -33,7 +34,7 @@ export function registerAdmin(program: Command, action: Action) {
     .command("create")
     .description("create a token; its secret is printed once")
     .argument("<name>", "a label, e.g. ci-github")
-    .requiredOption("--role <role>", "reader, publisher or admin")
+    .requiredOption("--role <role>", "reader, reporter (serving: + observations), publisher (CI) or admin")
     .option("--model-glob <glob>", "limit the token to models matching this glob (* and ?)")
     .option("--expires-at <time>", "ISO-8601 UTC expiry, e.g. 2027-01-01T00:00:00Z")
     .action(
@@ -83,8 +84,8 @@ export function registerAdmin(program: Command, action: Action) {
       .option("--model <name>", "events of one model")
       .option("--actor <actor>", "events by one actor")
       .option("--action <action>", "an exact action, or a family such as ref.*")
-      .option("--since <time>", "ISO-8601 UTC lower bound")
-      .option("--until <time>", "ISO-8601 UTC upper bound"),
+      .option("--since <time>", "from this time: ISO-8601 (2026-05-01T12:00:00Z) or a span back from now (90m, 24h, 7d)", parseSince("--since"))
+      .option("--until <time>", "up to this time: ISO-8601 or a span back from now", parseSince("--until")),
   ).action(
     action(async (ctx, flags: PageFlags & { model?: string; actor?: string; action?: string; since?: string; until?: string }) => {
       const client = ctx.client();

@@ -1,6 +1,6 @@
 /** Commands that move what serves: refs, rollback and canary rollouts. */
 import type { Command } from "commander";
-import type { RefChange, Rollout, RolloutStart } from "../../src/client";
+import type { components, RefChange, Rollout, RolloutStart } from "../../src/client";
 import { parsePercent, parsePercents, readJsonObject, versionRef } from "../args";
 import { UsageError } from "../errors";
 import { fields, morePages, table } from "../output";
@@ -186,7 +186,7 @@ export function registerRefs(program: Command, action: Action) {
 
   rollout
     .command("status")
-    .description("the ref's active rollout (else its latest) with every change")
+    .description("the ref's active rollout (else its latest) with every change and the A/B comparison of its arms")
     .argument("<name>")
     .argument("<ref>")
     .action(
@@ -203,10 +203,68 @@ export function registerRefs(program: Command, action: Action) {
               ["ACTOR", (h) => h.actor],
               ["REASON", (h) => h.reason],
             ]),
+            "",
+            humanAB(r.ab),
           ].join("\n"),
         );
       }),
     );
+
+  pageOptions(
+    rollout
+      .command("list")
+      .description("a model's rollouts, newest first: how each ended")
+      .argument("<name>")
+      .option("--ref <ref>", "rollouts of one ref")
+      .option("--status <status>", "active, promoted, aborted or rolled_back"),
+  ).action(
+    action(async (ctx, name: string, flags: PageFlags & { ref?: string; status?: string }) => {
+      const client = ctx.client();
+      const filter = { ref: flags.ref, status: flags.status as Rollout["status"] | undefined };
+      const page = await pages(flags, (query) => client.GET("/v1/models/{name}/rollouts", { params: { path: { name }, query: { ...query, ...filter } } }));
+      ctx.out.result(page, (p) =>
+        p.items.length === 0
+          ? "no rollouts"
+          : table(p.items, [
+              ["ID", (r) => r.id],
+              ["REF", (r) => r.ref],
+              ["STATUS", (r) => r.status],
+              ["STABLE", (r) => r.stable_version],
+              ["CANDIDATE", (r) => r.candidate_version],
+              ["WEIGHT", (r) => `${r.weight}%`],
+              ["STARTED", (r) => r.created_at],
+              ["ENDED", (r) => r.ended_at],
+            ]) + morePages(p.next_cursor),
+      );
+    }),
+  );
+}
+
+/** The arms side by side on the watched metric, and Welch's test of candidate minus stable once both have data. */
+export function humanAB(ab: components["schemas"]["ABComparison"]): string {
+  if (!ab) return "A/B: no watched metric (give the rollout an auto-rollback rule, or the policy a compare metric)";
+  const round = (n: number | null) => (n === null ? null : Number(n.toPrecision(4)));
+  const arms = [
+    { arm: "stable", ...ab.stable },
+    { arm: "candidate", ...ab.candidate },
+  ];
+  const lines = [
+    `A/B on ${ab.metric} (${ab.direction} is better) since ${ab.since}${ab.until ? ` until ${ab.until}` : ""}`,
+    table(arms, [
+      ["ARM", (a) => a.arm],
+      ["VERSION", (a) => a.version],
+      ["COUNT", (a) => a.count],
+      ["MEAN", (a) => round(a.mean)],
+      ["VARIANCE", (a) => round(a.variance)],
+    ]),
+  ];
+  const w = ab.welch;
+  lines.push(
+    w
+      ? `candidate − stable: ${round(w.difference)} (95% CI ${round(w.ci_low)} to ${round(w.ci_high)}), p = ${round(w.p_value)}`
+      : "candidate − stable: not yet (each arm needs two observations)",
+  );
+  return lines.join("\n");
 }
 
 const humanChange = (name: string) => (c: RefChange) =>

@@ -1,7 +1,9 @@
 /** Read commands: resolve, models, versions. */
 import type { Command } from "commander";
-import type { Model, Resolution, Version } from "../../src/client";
-import { collect } from "../args";
+import type { components, Model, Resolution, Version } from "../../src/client";
+import { collect, parseTags, readJsonObject } from "../args";
+import { UsageError } from "../errors";
+import { parseMetricPairs } from "../samples";
 import { fields, morePages, table } from "../output";
 import { toReference } from "../pull";
 import { formatBytes } from "../units";
@@ -102,6 +104,53 @@ export function registerRegistry(program: Command, action: Action) {
         ctx.out.result(version, humanVersion);
       }),
     );
+  versions
+    .command("update")
+    .description("change a version's description or tags, append evaluation metrics, archive or restore it")
+    .argument("<name>")
+    .argument("<version>", "a number (7) or a semver (2.1.0)")
+    .option("--description <text>", "replace the description")
+    .option("--tag <key=value>", "set a tag; repeat for several", collect)
+    .option("--untag <key>", "remove a tag; repeat for several", collect)
+    .option("--metric <name=value>", "append a metric (recorded values never change); repeat for several", collect)
+    .option("--metrics <file.json>", "append the metrics in a JSON object")
+    .option("--archive", "archive the version")
+    .option("--unarchive", "restore an archived version")
+    .action(
+      action(async (ctx, name: string, v: string, flags: VersionUpdateFlags) => {
+        const body = versionPatch(flags);
+        const version = await ctx.client().PATCH("/v1/models/{name}/versions/{v}", { params: { path: { name, v } }, body });
+        ctx.out.result(version, humanVersion);
+      }),
+    );
+}
+
+interface VersionUpdateFlags {
+  description?: string;
+  tag?: string[];
+  untag?: string[];
+  metric?: string[];
+  metrics?: string;
+  archive?: boolean;
+  unarchive?: boolean;
+}
+
+/** The PATCH body: only what the flags name, so nothing else changes. */
+function versionPatch(flags: VersionUpdateFlags): components["schemas"]["VersionPatch"] {
+  const patch: components["schemas"]["VersionPatch"] = {};
+  if (flags.description !== undefined) patch.description = flags.description;
+  if (flags.tag?.length || flags.untag?.length) {
+    const removed = Object.fromEntries((flags.untag ?? []).map((key) => [key, null]));
+    patch.tags = { ...removed, ...parseTags(flags.tag) };
+  }
+  if (flags.metric?.length || flags.metrics !== undefined) {
+    const fromFile = flags.metrics === undefined ? {} : (readJsonObject(flags.metrics, "--metrics") as Record<string, number>);
+    patch.metrics = { ...fromFile, ...parseMetricPairs(flags.metric ?? [], "--metric") };
+  }
+  if (flags.archive && flags.unarchive) throw new UsageError("give --archive or --unarchive, not both");
+  if (flags.archive || flags.unarchive) patch.archived = Boolean(flags.archive);
+  if (Object.keys(patch).length === 0) throw new UsageError("nothing to update: give --description, --tag, --untag, --metric, --metrics, --archive or --unarchive");
+  return patch;
 }
 
 function humanModel(m: Model): string {

@@ -4,8 +4,10 @@ import { Option, type Command } from "commander";
 import { collect, parseCount, parseDataset, parseSize, parseTags, readJsonObject } from "../args";
 import type { Context } from "../context";
 import { collectFiles } from "../files";
-import { gitHead } from "../git";
-import { fields, table } from "../output";
+import { parseSemver } from "../../src/domain/versions";
+import { UsageError } from "../errors";
+import { gitProvenance } from "../git";
+import { fields, table, type Output } from "../output";
 import { pull, type PullReport } from "../pull";
 import { push, type PushReport, type VersionMeta } from "../push";
 import { UploadState } from "../state";
@@ -49,7 +51,7 @@ export function registerTransfer(program: Command, action: Action) {
     .option("--dataset <name[@version]>", "the training dataset")
     .option("--dataset-digest <digest>", "the dataset's digest, e.g. sha256:…")
     .option("--run-id <id>", "the training run's id")
-    .option("--git-commit <sha>", "the commit the model was built from (default: git HEAD when inside a repository)")
+    .option("--git-commit <sha>", "the commit the model was built from (default: HEAD of the git repository holding the pushed files)")
     .option("--no-git-commit", "record no commit")
     .option("--source <text>", "where the model came from (a URL, a pipeline name)")
     .option("--tag <key=value>", "a version tag; repeat for several", collect)
@@ -62,13 +64,24 @@ export function registerTransfer(program: Command, action: Action) {
     .option("--state-dir <dir>", "where upload sessions are remembered for resuming (default: ./.edgereg)")
     .action(
       action(async (ctx, name: string, paths: string[], flags: PushFlags) => {
-        const files = await collectFiles(paths);
-        const meta = versionMeta(flags, ctx.io.cwd);
-        const state = new UploadState(resolve(ctx.io.cwd, flags.stateDir ?? ".edgereg"));
+        // Everything that can be refused without the files' bytes is checked before hashing them.
+        assertSemver(flags.version);
+        const meta = versionMeta(flags);
         const client = ctx.client();
+        const files = await collectFiles(paths);
+        if (flags.gitCommit === undefined) recordGit(meta, paths.map((p) => resolve(ctx.io.cwd, p)), ctx.out);
+        const state = new UploadState(resolve(ctx.io.cwd, flags.stateDir ?? ".edgereg"));
         const progress = ctx.progress();
         const transfer = { partSize: flags.partSize, concurrency: flags.concurrency };
-        const report = await push({ client, progress, state }, name, files, meta, transfer).finally(() => progress.stop());
+        const forget = ctx.io.onInterrupt?.(() => {
+          progress.stop();
+          // Not a note: even with --quiet, an interrupted CI log must say how to pick the push up again.
+          ctx.io.stderr.write(`\nedgereg: push interrupted; what reached the registry stays there. Resume from ${ctx.io.cwd} with:\n  ${resumeCommand(ctx.command!)}\n`);
+        });
+        const report = await push({ client, progress, state }, name, files, meta, transfer).finally(() => {
+          forget?.();
+          progress.stop();
+        });
         ctx.out.result(report, humanPush);
       }),
     );
@@ -91,12 +104,20 @@ export function registerTransfer(program: Command, action: Action) {
     );
 }
 
-function versionMeta(flags: PushFlags, cwd: string): VersionMeta {
-  const gitCommit = flags.gitCommit === false ? undefined : (flags.gitCommit ?? gitHead(cwd) ?? undefined);
+/** The registry's rule (canonical semver, no `v`, no build metadata), applied before any file is read. */
+function assertSemver(version: string) {
+  try {
+    parseSemver(version);
+  } catch {
+    throw new UsageError(`--version '${version}' is not a semantic version such as 2.1.0 (no 'v' prefix, no build metadata)`);
+  }
+}
+
+function versionMeta(flags: PushFlags): VersionMeta {
   const meta: VersionMeta = { semver: flags.version };
   if (flags.description !== undefined) meta.description = flags.description;
   if (flags.runId !== undefined) meta.run_id = flags.runId;
-  if (gitCommit !== undefined) meta.git_commit = gitCommit.toLowerCase();
+  if (typeof flags.gitCommit === "string") meta.git_commit = flags.gitCommit.toLowerCase();
   if (flags.source !== undefined) meta.source = flags.source;
   if (flags.dataset !== undefined) meta.dataset = parseDataset(flags.dataset, flags.datasetDigest);
   // The registry validates each object's contents and names the wrong field; here only the files' shape is checked.
@@ -106,6 +127,37 @@ function versionMeta(flags: PushFlags, cwd: string): VersionMeta {
   if (flags.tag?.length) meta.tags = parseTags(flags.tag);
   return meta;
 }
+
+/** The commit of the repository holding the pushed files, and `git_dirty=true` when they differ from it. */
+function recordGit(meta: VersionMeta, paths: string[], out: Output) {
+  const git = gitProvenance(paths);
+  if (git.commit === null) {
+    out.note(`no git commit recorded: ${git.reason}`);
+    return;
+  }
+  meta.git_commit = git.commit;
+  if (git.dirty.length === 0) {
+    out.note(`recording git commit ${git.commit.slice(0, 12)} of ${git.root}`);
+    return;
+  }
+  meta.tags = { git_dirty: "true", ...meta.tags };
+  const shown = git.dirty.slice(0, 3).join(", ") + (git.dirty.length > 3 ? ", …" : "");
+  out.note(`recording git commit ${git.commit.slice(0, 12)} of ${git.root}, tagged git_dirty=true: ${git.dirty.length} pushed file(s) differ from it (${shown})`);
+}
+
+/** The command line that was run, as a shell would take it back; a --token value is not repeated into logs. */
+function resumeCommand(command: Command): string {
+  // commander keeps the arguments it parsed on the program (untyped): with from "user", exactly argv.
+  const program = command.parent ?? command;
+  const args = [...(program as unknown as { rawArgs: string[] }).rawArgs];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--token" && i + 1 < args.length) args[i + 1] = "$EDGEREG_TOKEN";
+    else if (args[i]!.startsWith("--token=")) args[i] = "--token=$EDGEREG_TOKEN";
+  }
+  return ["edgereg", ...args].map((a) => (a.startsWith("$") || a.startsWith("--token=$") ? `"${a}"` : shellQuote(a))).join(" ");
+}
+
+const shellQuote = (arg: string) => (/^[A-Za-z0-9_@%+=:,./^~-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
 
 function humanPush(report: PushReport): string {
   const { version } = report;
