@@ -30,3 +30,24 @@ describe("enforceGate", () => {
     });
   });
 });
+
+describe("enforceGate under forbid_force", () => {
+  it("refuses the override with 422 listing every check, whatever the reason", () => {
+    try {
+      enforceGate({ passed: false, checks: [fail, pass] }, "Production", 2, { force: true, reason: "hotfix" }, { forbidForce: true });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: "UNPROCESSABLE", details: { stage: "Production", checks: [fail, pass], forbid_force: true } });
+      expect((error as Error).message).toContain("forbids force");
+    }
+  });
+
+  it("changes nothing for a gate that passes or a caller that does not force", () => {
+    expect(enforceGate({ passed: true, checks: [pass] }, "Staging", 2, { force: true, reason: "x" }, { forbidForce: true })).toEqual({
+      checks: [pass],
+      forced: false,
+      failed_checks: [],
+    });
+    expect(() => enforceGate({ passed: false, checks: [fail] }, "Production", 2, {}, { forbidForce: true })).toThrow(/does not pass the gate/);
+  });
+});

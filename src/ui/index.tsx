@@ -22,13 +22,14 @@ import { statusOf } from "../http/errors";
 import { baseUrl, mutationOf } from "../http/openapi";
 import { refNameOf } from "../http/refs";
 import { gateRolloutStart } from "../registry/gates";
-import { notify, refChangedEvents, rolloutEvent } from "../registry/events";
+import { contextOf } from "../registry/context";
+import { notify, rolloutEvent } from "../registry/events";
+import { rollBackRef } from "../registry/refs";
 import { findArtifactTarget, servableArtifact } from "../store/artifacts";
 import { listAudit } from "../store/audit";
 import { listReports } from "../store/drift";
 import { listModels, requireModel } from "../store/models";
 import { modelSummaries, versionAudit } from "../store/overview";
-import { rollbackRef } from "../store/refs";
 import { abortRollout, changeWeight, promoteRollout, startRollout } from "../store/rollouts";
 import { getVersionView } from "../store/versions";
 import { modelPath } from "./components";
@@ -193,12 +194,13 @@ ui.get("/ui/audit", async (c) => {
 // by a redirect to the model page (post/redirect/get) ----
 
 ui.post("/ui/models/:name/refs/:ref/rollback", async (c) => {
-  const { m, model, form } = await adminAction(c);
-  const ref = refNameOf(c.req.param("ref")).name;
+  const ctx = await contextOf(c);
+  const form = await c.req.parseBody();
+  await assertCsrf(c, form, "session");
+  const model = modelNameOf(c.req.param("name"));
   const { reason } = parseInput(RollbackForm, form);
-  const rolledBack = await rollbackRef(m, model, ref, { reason });
-  notify(c, ...refChangedEvents(model.name, "rollback", rolledBack, reason));
-  return done(c, model.name, "rollback", ref);
+  const rolledBack = await rollBackRef(ctx, { model, ref: c.req.param("ref"), reason });
+  return done(c, model, "rollback", rolledBack.ref);
 });
 
 ui.post("/ui/models/:name/rollouts", async (c) => {
