@@ -17,12 +17,18 @@ import { requireVersion, type VersionRow } from "../store/versions";
 
 export type { GateEvidence, Override } from "../domain/gates";
 
+/** The gate for one candidate and stage, its facts read in one batch: the policy, and the verdict to enforce. */
+export interface StageGate {
+  policy: Policy;
+  /** The evidence to audit, or 422 listing every check unless the caller forced (and the policy allows force). */
+  pass(override: Override): GateEvidence;
+}
+
 /**
- * Runs the gate for moving `candidate` into `stage` with the model's policy: Staging checks the floors; Production
- * also checks that the candidate was in Staging and is not worse than the version serving now. Answers the
- * evidence to audit, or throws 422 listing every check unless the caller forced (and the policy allows force).
+ * Reads what the gate for moving `candidate` into `stage` needs: Staging checks the floors; Production also checks
+ * that the candidate was in Staging and is not worse than the version serving now.
  */
-export async function passStageGate(db: Database, model: ModelRow, candidate: VersionRow, stage: Stage, override: Override): Promise<GateEvidence> {
+export async function stageGate(db: Database, model: ModelRow, candidate: VersionRow, stage: Stage): Promise<StageGate> {
   const facts = await promotionFacts(db, model, candidate, stage);
   const result = evaluatePromotion({
     target: stage,
@@ -30,7 +36,15 @@ export async function passStageGate(db: Database, model: ModelRow, candidate: Ve
     candidate: { number: candidate.number, metrics: candidate.metrics as Record<string, number>, wasInStaging: facts.wasInStaging },
     champion: facts.champion,
   });
-  return enforceGate(result, stage, candidate.number, override, { forbidForce: facts.policy.forbid_force });
+  return {
+    policy: facts.policy,
+    pass: (override) => enforceGate(result, stage, candidate.number, override, { forbidForce: facts.policy.forbid_force }),
+  };
+}
+
+/** Runs the gate for moving `candidate` into `stage` and enforces it. */
+export async function passStageGate(db: Database, model: ModelRow, candidate: VersionRow, stage: Stage, override: Override): Promise<GateEvidence> {
+  return (await stageGate(db, model, candidate, stage)).pass(override);
 }
 
 /**

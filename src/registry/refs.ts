@@ -5,6 +5,7 @@
 import { authorize } from "../auth/principal";
 import { badRequest, conflict } from "../domain/errors";
 import { classifyRefName, type RefName } from "../domain/names";
+import { DEFAULT_POLICY } from "../domain/policy";
 import { parseVersionKey } from "../domain/versions";
 import type { Database } from "../store/db";
 import { requireModel, type ModelRow } from "../store/models";
@@ -12,7 +13,7 @@ import * as store from "../store/refs";
 import { findVersion, requireVersion } from "../store/versions";
 import type { CommandContext } from "./context";
 import { refChangedEvents } from "./events";
-import { archivedTargetOverride, authorizeForce, passStageGate, policyOf } from "./gates";
+import { archivedTargetOverride, authorizeForce, policyOf, stageGate } from "./gates";
 
 export type { RefMove, RefView, RefHistoryView } from "../store/refs";
 
@@ -63,7 +64,9 @@ export async function moveRef(ctx: CommandContext, input: MoveRefInput): Promise
   if (target.status !== "READY") {
     throw conflict(`version ${target.number} is ${target.status}; only READY versions can be targeted`, { field: "version", status: target.status });
   }
-  const policy = await policyOf(ctx.db, model);
+  const gate = ref.kind === "stage" ? await stageGate(ctx.db, model, target, ref.name) : undefined;
+  // An alias has no gate: its policy matters only for an archived target.
+  const policy = gate?.policy ?? (target.archived ? await policyOf(ctx.db, model) : DEFAULT_POLICY);
   if (ref.kind === "stage" && policy.require_pipeline) {
     throw conflict(
       `the policy of model '${model.name}' sets require_pipeline: ${ref.name} moves only through ` +
@@ -73,8 +76,8 @@ export async function moveRef(ctx: CommandContext, input: MoveRefInput): Promise
   }
   const archived = archivedTargetOverride(policy, target, input);
   const expected = await expectedNumber(ctx.db, model, input.expected_version);
-  const gate = ref.kind === "stage" ? await passStageGate(ctx.db, model, target, ref.name, input) : undefined;
-  const move = await store.moveRef(ctx, model, ref.name, target, { reason, expected, evidence: { ...gate, ...archived } });
+  const evidence = gate?.pass(input);
+  const move = await store.moveRef(ctx, model, ref.name, target, { reason, expected, evidence: { ...evidence, ...archived } });
   ctx.emit(...refChangedEvents(model.name, "move", move, reason));
   return move;
 }

@@ -18,7 +18,7 @@ import { moveRef, readRef, refChangeStatements, type RefMove } from "../store/re
 import { refs, rollouts, versions } from "../store/schema";
 import { requireVersion, type VersionRow } from "../store/versions";
 import type { CommandContext } from "./context";
-import { archivedTargetOverride, authorizeForce, passStageGate, policyOf } from "./gates";
+import { archivedTargetOverride, authorizeForce, stageGate } from "./gates";
 
 export type StageTarget = Stage | "Archived" | "None";
 
@@ -112,8 +112,9 @@ async function promote(
   if (version.status !== "READY") {
     throw conflict(`version ${version.number} is ${version.status}; only READY versions enter a stage`, { field: "v", status: version.status });
   }
-  const archived = archivedTargetOverride(await policyOf(m.db, model), version, request);
-  const evidence = await passStageGate(m.db, model, version, stage, request);
+  const gate = await stageGate(m.db, model, version, stage);
+  const archived = archivedTargetOverride(gate.policy, version, request);
+  const evidence = gate.pass(request);
   const move = await moveRef(m, model, stage, version, {
     reason: request.reason,
     auditAction: "version.stage",
