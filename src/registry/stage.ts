@@ -6,8 +6,8 @@
  * stage ref; Production, taking a version out of Staging, and any force need an admin.
  */
 import { and, asc, eq, or } from "drizzle-orm";
-import { authorize, type Principal } from "../auth/principal";
-import { conflict } from "../domain/errors";
+import { authorize, hasRole, type Principal } from "../auth/principal";
+import { conflict, DomainError } from "../domain/errors";
 import type { GateEvidence, Override } from "../domain/gates";
 import type { Stage } from "../domain/names";
 import { parseVersionKey, stageOf, type DerivedStage } from "../domain/versions";
@@ -44,7 +44,8 @@ export interface TransitionStageInput {
 
 /** Moves a version to a stage; announces stage.changed when its stage changed. */
 export async function transitionStage(ctx: CommandContext, input: TransitionStageInput): Promise<StageTransition> {
-  authorize(ctx.principal, input.stage === "Production" ? "admin" : "publisher", input.model);
+  authorize(ctx.principal, "publisher", input.model);
+  if (input.stage === "Production") onlyAdmin(ctx.principal, "moving a version into Production");
   authorizeForce(ctx.principal, input);
   const model = await requireModel(ctx.db, input.model);
   const version = await requireVersion(ctx.db, model, parseVersionKey(input.version));
@@ -77,7 +78,7 @@ export async function archiveModel(ctx: CommandContext, input: { model: string; 
       { field: "name", production: production.current.number },
     );
   }
-  if (staging.current) authorize(ctx.principal, "admin", model.name);
+  if (staging.current) onlyAdmin(ctx.principal, `archiving every version empties Staging (version ${staging.current.number}), which`);
   const results: StageTransition[] = [];
   const unarchived = await ctx.db
     .select()
@@ -88,6 +89,12 @@ export async function archiveModel(ctx: CommandContext, input: { model: string; 
     results.push(await transition(ctx, model, version, { model: model.name, version: version.number, stage: "Archived", reason: input.reason }));
   }
   return results;
+}
+
+/** The changes a publisher may not make; the caller's scope was checked already. */
+function onlyAdmin(principal: Principal, what: string): void {
+  if (hasRole(principal, "admin")) return;
+  throw new DomainError("FORBIDDEN", `${what} needs the admin role; the token has ${principal.role}`, { required: "admin", role: principal.role });
 }
 
 async function currentStage(m: Mutation, model: ModelRow, version: VersionRow): Promise<DerivedStage> {
@@ -137,7 +144,7 @@ async function retire(
   reason: string,
 ): Promise<StageTransition> {
   if (previous === "Production") {
-    authorize(principal, "admin", model.name);
+    onlyAdmin(principal, `moving version ${version.number} out of Production`);
     throw conflict(`version ${version.number} serves Production; promote another version (or roll back) before moving it to ${stage}`, {
       field: "stage",
     });
@@ -148,7 +155,7 @@ async function retire(
     const staging = await readRef(m.db, model, "Staging");
     const inStaging = staging.current?.versionId === version.id;
     // Emptying Staging is an admin's decision, even when a publisher archives the version that holds it.
-    if (inStaging) authorize(principal, "admin", model.name);
+    if (inStaging) onlyAdmin(principal, `taking version ${version.number} out of Staging`);
     if (inStaging && staging.activeRolloutId) {
       throw conflict("a rollout is active on Staging; promote or abort it first", { ref: "Staging", rollout_id: staging.activeRolloutId });
     }
