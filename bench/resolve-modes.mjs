@@ -111,6 +111,7 @@ async function seed(server) {
   };
   await api("POST", "/v1/models", { name: "bench" });
   for (const semver of ["1.0.0", "1.1.0", "1.2.0"]) await api("POST", "/v1/models/bench/versions", { semver });
+  await api("PUT", "/v1/models/bench/refs/Staging", { version: 2 });
   await api("PUT", "/v1/models/bench/refs/Production", { version: 2 });
   server.reader = (await api("POST", "/v1/tokens", { name: "serving", role: "reader" })).secret;
   server.targets = {

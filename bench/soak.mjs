@@ -237,6 +237,8 @@ async function main() {
     const setupCall = async (method, path, body) => setup.add((await api(method, path, { body })).requestId);
     await setupCall("POST", "/v1/models", { name: MODEL, description: "soak target" });
     for (const semver of ["1.0.0", "1.1.0", "1.2.0"]) await setupCall("POST", `/v1/models/${MODEL}/versions`, { semver });
+    // Clients move Production to any READY version at random: the soak measures contention, not the promotion gate.
+    await setupCall("PUT", `/v1/models/${MODEL}/policy`, { require_staging: false });
     await setupCall("PUT", `/v1/models/${MODEL}/refs/Production`, { version: 1, reason: "soak start" });
     for (const role of ["reader", "reporter", "publisher", "admin"]) {
       tokens[role] = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => must("POST", "/v1/tokens", { body: { name: `soak-${role}-${i}`, role } }).then((t) => t.secret)));

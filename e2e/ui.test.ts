@@ -87,6 +87,8 @@ async function seed() {
     });
     await api("PUT", `/v1/models/${MODEL}/versions/${i + 1}/artifacts/model.onnx`, weights);
   }
+  // Each version passes through Staging before Production, as the default policy's gate asks.
+  await api("PUT", `/v1/models/${MODEL}/refs/Staging`, { version: 1, reason: "first candidate" });
   await api("PUT", `/v1/models/${MODEL}/refs/Production`, { version: 1, reason: "first launch" });
   await api("PUT", `/v1/models/${MODEL}/refs/Staging`, { version: 2, reason: "weather features" });
   await api("PUT", `/v1/models/${MODEL}/refs/Production`, { version: 2, reason: "better accuracy on the holdout" });
@@ -103,6 +105,7 @@ async function seed() {
   for (const [semver, auc] of [["0.9.0", 0.78], ["1.0.0", 0.81], ["1.1.0", 0.83]] as const) {
     await api("POST", "/v1/models/churn_predictor/versions", { semver, metrics: { auc } });
   }
+  await api("PUT", "/v1/models/churn_predictor/refs/Staging", { version: 2, reason: "quarterly candidate" });
   await api("PUT", "/v1/models/churn_predictor/refs/Production", { version: 2, reason: "quarterly refresh" });
   await api("PUT", "/v1/models/churn_predictor/refs/Staging", { version: 3, reason: "tenure features" });
   await api("PUT", "/v1/models/churn_predictor/rollouts/Production", { candidate_version: 3, weight: 10, reason: "canary" });

@@ -9,6 +9,8 @@ describe("audit log", () => {
     await createVersion(name, "1.0.0", { description: "baseline" });
     await createVersion(name, "1.1.0");
     await callJson("PATCH", `/v1/models/${name}/versions/1`, 200, { body: { tags: { k: "v" } } });
+    await moveRef(name, "Staging", 1);
+    await moveRef(name, "Staging", 2);
     await moveRef(name, "Production", 1, { reason: "launch" });
     await moveRef(name, "Production", 2, { reason: "better" });
     await callJson("POST", `/v1/models/${name}/refs/Production/rollback`, 200, { body: { reason: "regression" } });
@@ -25,6 +27,8 @@ describe("audit log", () => {
       ["version.create", 1, null],
       ["version.create", 2, null],
       ["version.update", 1, null],
+      ["ref.move", 1, "Staging"],
+      ["ref.move", 2, "Staging"],
       ["ref.move", 1, "Production"],
       ["ref.move", 2, "Production"],
       ["ref.rollback", 1, "Production"],
@@ -33,8 +37,8 @@ describe("audit log", () => {
     ]);
     expect(new Set(events.map((e) => e.request_id)).size).toBe(events.length);
     expect(events.every((e) => e.actor === "admin" && /^\d{4}-\d\d-\d\dT/.test(e.at))).toBe(true);
-    expect(events[6]).toMatchObject({ before: { version: 1 }, after: { version: 2 }, reason: "better" });
-    expect(events[7]).toMatchObject({ before: { version: 2 }, after: { version: 1 }, reason: "regression" });
+    expect(events[8]).toMatchObject({ before: { version: 1 }, after: { version: 2 }, reason: "better" });
+    expect(events[9]).toMatchObject({ before: { version: 2 }, after: { version: 1 }, reason: "regression" });
     expect(events[1]).toMatchObject({ before: { description: "d" }, after: { description: "d2" } });
   });
 

@@ -108,6 +108,8 @@ describe("drift checks", () => {
     const name = await modelWithReference({ x: [1, 2, 3, 4, 5, 6] });
     await createVersion(name, "1.1.0");
     await check(name, { ref: "Production", features: { x: [1] } }, 404);
+    await moveRef(name, "Staging", 2);
+    await moveRef(name, "Staging", 1);
     await moveRef(name, "Production", 1);
     expect((await check(name, { ref: "production", features: { x: [1, 2, 3, 4, 5, 6] } })).version).toBe(1);
     await moveRef(name, "Production", 2);

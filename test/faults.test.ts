@@ -108,6 +108,7 @@ describe("a D1 batch that fails half way", () => {
     const model = uniqueName("atomic");
     await r.callJson("POST", "/v1/models", 201, { body: { name: model } });
     for (const semver of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${model}/versions`, 201, { body: { semver } });
+    for (const version of [1, 2]) await r.callJson("PUT", `/v1/models/${model}/refs/Staging`, 200, { body: { version } });
     await r.callJson("PUT", `/v1/models/${model}/refs/Production`, 200, { body: { version: 1 } });
     await r.callJson("PUT", `/v1/models/${model}/refs/Production`, 200, { body: { version: 2 } });
     const stateBefore = await r.callJson("GET", `/v1/models/${model}`, 200);

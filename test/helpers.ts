@@ -56,6 +56,14 @@ export async function moveRef(model: string, ref: string, version: number | stri
   return callJson("PUT", `/v1/models/${model}/refs/${ref}`, 200, { body: { version, ...extra } });
 }
 
+/**
+ * Moves Staging through each version in turn, so each has been in Staging: what the default policy's gate
+ * (require_staging) asks of a version before Production.
+ */
+export async function passThroughStaging(model: string, ...versions: (number | string)[]) {
+  for (const version of versions) await moveRef(model, "Staging", version);
+}
+
 /** Creates a token with the given role and scope and returns its secret. */
 export async function tokenFor(role: "reader" | "reporter" | "publisher" | "admin", modelGlob = "*"): Promise<string> {
   const created = await callJson("POST", "/v1/tokens", 201, { body: { name: `${role}-${uniqueName()}`, role, model_glob: modelGlob } });

@@ -8,10 +8,11 @@ describe("registered models", () => {
     expect(created).toMatchObject({ name, description: "Flags card fraud", tags: { team: "risk" }, refs: {}, latest_version: null, created_by: "admin" });
     await createVersion(name, "1.0.0");
     await createVersion(name, "1.1.0");
+    await moveRef(name, "Staging", 1);
     await moveRef(name, "Production", 1);
     await moveRef(name, "champion", 2);
     const model = await callJson("GET", `/v1/models/${name}`, 200);
-    expect(model.refs).toEqual({ Production: 1, champion: 2 });
+    expect(model.refs).toEqual({ Production: 1, Staging: 1, champion: 2 });
     expect(model.latest_version).toBe(2);
   });
 

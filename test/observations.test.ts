@@ -67,6 +67,7 @@ describe("observations", () => {
   it("resolves a ref to its version, and a ref with an arm to that arm of its rollout", async () => {
     const r = registry();
     const name = await modelWithVersions(r, 2);
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 1 } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
     expect((await report(r, name, [{ ref: "production", metrics: { x: 1 } }])).versions).toEqual([1]);
     const noRollout = await report(r, name, [{ ref: "Production", arm: "candidate", metrics: { x: 1 } }], 409);
@@ -109,6 +110,7 @@ describe("auto-rollback of the Production ref", () => {
   async function promoted(policy: Record<string, unknown>) {
     const r = registry();
     const name = await modelWithVersions(r, 2, policy);
+    for (const version of [1, 2]) await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
     await report(r, name, [{ ref: "Production", metrics: { accuracy: 0.9 }, count: 200 }]);
     r.advance(120);
@@ -155,6 +157,7 @@ describe("auto-rollback of the Production ref", () => {
   it("trips on a floor without needing a baseline", async () => {
     const r = registry();
     const name = await modelWithVersions(r, 2, { auto_rollback: { metric: "error_rate", direction: "lower", floor: 0.05, min_samples: 10, window_s: 300 } });
+    for (const version of [1, 2]) await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 2 } });
     const out = await report(r, name, [
@@ -177,6 +180,7 @@ describe("auto-rollback of the Production ref", () => {
   it("undoes only the promotion: after an auto-rollback the restored version is not rolled back further", async () => {
     const r = registry();
     const name = await modelWithVersions(r, 3, { auto_rollback: { ...RULE, max_drop: undefined, floor: 0.8 } });
+    for (const v of [1, 2, 3]) await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: v } });
     for (const v of [1, 2, 3]) await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: v } });
     expect((await report(r, name, [{ version: 3, metrics: { accuracy: 0.5 }, count: 100 }])).auto_rollback[0].tripped).toBe(true);
     const after = await report(r, name, [{ version: 2, metrics: { accuracy: 0.5 }, count: 100 }]);

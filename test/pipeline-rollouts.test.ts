@@ -14,6 +14,7 @@ async function canary(r: Registry, rollout: Record<string, unknown> = {}, policy
   await r.callJson("POST", "/v1/models", 201, { body: { name } });
   for (const v of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v, metrics: { accuracy: 0.9 } } });
   if (policy) await r.callJson("PUT", `/v1/models/${name}/policy`, 200, { body: policy });
+  await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 1 } });
   await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
   await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 2 } });
   await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 201, { body: { candidate_version: 2, weight: 10, ...rollout } });
@@ -115,6 +116,7 @@ describe("auto-rollback of a rollout", () => {
     await r.callJson("POST", "/v1/webhooks", 201, { body: { url: `https://${box}.hooks.test/`, events: ["*"], model: name } });
     await r.callJson("POST", "/v1/models", 201, { body: { name } });
     for (const v of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 1 } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 2 } });
     await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 201, { body: { candidate_version: 2, steps: [5, 50], policy: { ...RULE, min_samples: 10 } } });
@@ -124,9 +126,20 @@ describe("auto-rollback of a rollout", () => {
       { ref: "Production", arm: "candidate", metrics: { accuracy: 0.5 }, count: 10 },
     ]);
     const got = ((await (await fetch(`https://${box}.hooks.test/__received`)).json()) as any[]).map((d) => JSON.parse(d.body));
-    expect(got.map((e) => e.type)).toEqual(["version.created", "version.ready", "version.created", "version.ready", "ref.moved", "ref.moved", "rollout.started", "rollout.changed", "auto_rollback"]);
-    expect(got[7].data).toMatchObject({ ref: "Production", weight: 50, stable_version: 1, candidate_version: 2, status: "active" });
-    expect(got[8].data).toMatchObject({ ref: "Production", version: 2, baseline_version: 1, tripped: true });
+    expect(got.map((e) => e.type)).toEqual([
+      "version.created",
+      "version.ready",
+      "version.created",
+      "version.ready",
+      "ref.moved",
+      "ref.moved",
+      "ref.moved",
+      "rollout.started",
+      "rollout.changed",
+      "auto_rollback",
+    ]);
+    expect(got[8].data).toMatchObject({ ref: "Production", weight: 50, stable_version: 1, candidate_version: 2, status: "active" });
+    expect(got[9].data).toMatchObject({ ref: "Production", version: 2, baseline_version: 1, tripped: true });
   });
 });
 
@@ -219,6 +232,7 @@ describe("the promotion gate on a Production rollout", () => {
       await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v, metrics: { accuracy } } });
     }
     await r.callJson("PUT", `/v1/models/${name}/policy`, 200, { body: { floors: { accuracy: 0.8 } } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 1 } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
     const refused = await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 422, { body: { candidate_version: 2, weight: 5 } });
     expect(refused.error.details.checks.map((c: any) => [c.name, c.passed])).toEqual([

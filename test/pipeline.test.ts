@@ -22,7 +22,7 @@ const GATED = { floors: { accuracy: 0.8 }, compare: { metric: "accuracy", direct
 describe("policy", () => {
   it("answers the default until set, validates and audits a replacement", async () => {
     const name = await modelWith([0.9]);
-    expect(await callJson("GET", `/v1/models/${name}/policy`, 200)).toEqual({ require_staging: true, require_pipeline: false, floors: {} });
+    expect(await callJson("GET", `/v1/models/${name}/policy`, 200)).toEqual({ require_staging: true, require_pipeline: false, forbid_force: false, floors: {} });
     const bad = await callJson("PUT", `/v1/models/${name}/policy`, 400, {
       body: { auto_rollback: { metric: "accuracy", direction: "higher", min_samples: 10, window_s: 60 } },
     });
@@ -30,7 +30,7 @@ describe("policy", () => {
     await callJson("PUT", `/v1/models/${name}/policy`, 400, { body: { floors: { accuracy: "high" } } });
     await callJson("PUT", `/v1/models/${name}/policy`, 400, { body: { compare: { metric: "accuracy", direction: "up" } } });
     const stored = await putPolicy(name, GATED);
-    expect(stored).toEqual({ require_staging: true, require_pipeline: false, ...GATED });
+    expect(stored).toEqual({ require_staging: true, require_pipeline: false, forbid_force: false, ...GATED });
     expect(await callJson("GET", `/v1/models/${name}/policy`, 200)).toEqual(stored);
     const event = (await auditOf(name)).find((e) => e.action === "policy.update");
     expect(event).toMatchObject({ actor: "admin", before: { floors: {} }, after: GATED });
@@ -174,31 +174,64 @@ describe("Archived and None", () => {
   });
 });
 
-describe("require_pipeline", () => {
-  it("leaves the direct PUT of Production ungated by default (the manual lever)", async () => {
-    const name = await modelWith([0.5], GATED);
-    await moveRef(name, "Production", 1, { reason: "manual" });
+describe("the direct PUT of a stage ref", () => {
+  it("passes the gate: 422 listing every check, and the same PUT forced with a reason succeeds, audited with the failed checks", async () => {
+    const name = await modelWith([0.9, 0.5], GATED);
+    await stage(name, 1, { stage: "Staging" });
+    await stage(name, 1, { stage: "Production" });
+    const before = await tableCounts();
+    const refused = await callJson("PUT", `/v1/models/${name}/refs/Production`, 422, { body: { version: 2, reason: "manual" } });
+    expect(refused.error.code).toBe("UNPROCESSABLE");
+    expect(refused.error.details.checks.map((c: any) => [c.name, c.passed])).toEqual([
+      ["staged_first", false],
+      ["floor:accuracy", false],
+      ["compare:accuracy", false],
+    ]);
+    expect(await tableCounts()).toEqual(before);
+    // Staging is gated too (its floors), and force needs a reason.
+    expect((await callJson("PUT", `/v1/models/${name}/refs/Staging`, 422, { body: { version: 2 } })).error.details.checks).toHaveLength(1);
+    expect((await callJson("PUT", `/v1/models/${name}/refs/Production`, 400, { body: { version: 2, force: true } })).error.details).toEqual({ field: "reason" });
+    const forced = await moveRef(name, "Production", 2, { force: true, reason: "hotfix: the old model breaks on the new schema" });
+    expect(forced).toMatchObject({ ref: "Production", version: 2, previous_version: 1 });
+    const event = (await auditOf(name)).filter((e) => e.action === "ref.move" && e.ref === "Production").at(-1);
+    expect(event).toMatchObject({
+      version: 2,
+      reason: "hotfix: the old model breaks on the new schema",
+      before: { version: 1 },
+      after: { version: 2, forced: true, failed_checks: ["staged_first", "floor:accuracy", "compare:accuracy"] },
+    });
+    expect(event.after.checks).toHaveLength(3);
   });
 
-  it("puts the direct PUT of a stage ref through the gate; force with a reason overrides; aliases stay free", async () => {
+  it("goes through unforced once the version passes, recording the checks it passed; aliases stay ungated", async () => {
+    const name = await modelWith([0.5, 0.9], GATED);
+    await moveRef(name, "champion", 1);
+    await moveRef(name, "Staging", 2);
+    expect(await moveRef(name, "Production", 2)).toMatchObject({ version: 2, previous_version: null });
+    const event = (await auditOf(name)).filter((e) => e.action === "ref.move" && e.ref === "Production").at(-1);
+    expect(event.after).toMatchObject({ forced: false, failed_checks: [] });
+    expect(event.after.checks.map((c: any) => c.name)).toEqual(["staged_first", "floor:accuracy", "compare:accuracy"]);
+  });
+});
+
+describe("require_pipeline", () => {
+  it("refuses the direct PUT of a stage ref, even forced, pointing at /stage; aliases and rollbacks stay free", async () => {
     const name = await modelWith([0.9, 0.95], { ...GATED, require_pipeline: true });
     await stage(name, 1, { stage: "Staging" });
     await stage(name, 1, { stage: "Production" });
-    const refused = await callJson("PUT", `/v1/models/${name}/refs/Production`, 422, { body: { version: 2 } });
-    expect(refused.error.details.checks.map((c: any) => [c.name, c.passed])).toEqual([
-      ["staged_first", false],
-      ["floor:accuracy", true],
-      ["compare:accuracy", true],
-    ]);
-    await moveRef(name, "Staging", 2);
-    expect(await moveRef(name, "Production", 2)).toMatchObject({ version: 2, previous_version: 1 });
+    const before = await tableCounts();
+    for (const body of [{ version: 2 }, { version: 2, force: true, reason: "skip the pipeline" }]) {
+      const refused = await callJson("PUT", `/v1/models/${name}/refs/Production`, 409, { body });
+      expect(refused.error.message).toContain(`/v1/models/${name}/versions/2/stage`);
+      expect(refused.error.details).toMatchObject({ field: "ref", require_pipeline: true });
+    }
+    await callJson("PUT", `/v1/models/${name}/refs/staging`, 409, { body: { version: 2 } });
+    expect(await tableCounts()).toEqual(before);
+    await stage(name, 2, { stage: "Staging" });
+    expect(await stage(name, 2, { stage: "Production" })).toMatchObject({ stage: "Production", previous_stage: "Staging" });
     await moveRef(name, "champion", 1);
-    const forced = await moveRef(name, "production", 1, { force: true, reason: "roll forward to the old one" });
-    expect(forced.version).toBe(1);
-    const event = (await auditOf(name)).filter((e) => e.action === "ref.move" && e.ref === "Production").at(-1);
-    expect(event.after).toMatchObject({ forced: true, failed_checks: ["compare:accuracy"] });
     // A rollback is never gated.
-    await callJson("POST", `/v1/models/${name}/refs/Production/rollback`, 200, { body: { reason: "undo" } });
+    expect(await callJson("POST", `/v1/models/${name}/refs/Production/rollback`, 200, { body: { reason: "undo" } })).toMatchObject({ version: 1 });
   });
 });
 

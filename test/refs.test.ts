@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditOf, call, callJson, createModel, createVersion, moveRef, tableCounts, uniqueName } from "./helpers";
+import { auditOf, call, callJson, createModel, createVersion, moveRef, passThroughStaging, tableCounts, uniqueName } from "./helpers";
 
 async function modelWithVersions(count: number) {
   const name = uniqueName();
@@ -13,6 +13,7 @@ const refOf = async (name: string, ref: string) => (await callJson("GET", `/v1/m
 describe("refs", () => {
   it("moves a stage ref and answers where it pointed before", async () => {
     const name = await modelWithVersions(2);
+    await passThroughStaging(name, 1, 2);
     expect(await moveRef(name, "Production", 1, { reason: "first release" })).toEqual({ ref: "Production", version: 1, previous_version: null, generation: 1 });
     expect(await moveRef(name, "production", "1.2.0")).toEqual({ ref: "Production", version: 2, previous_version: 1, generation: 2 });
     expect(await refOf(name, "Production")).toBe(2);
@@ -21,6 +22,7 @@ describe("refs", () => {
 
   it("keeps one version per stage: moving Production takes it off the previous version", async () => {
     const name = await modelWithVersions(2);
+    await passThroughStaging(name, 1, 2);
     await moveRef(name, "Production", 1);
     await moveRef(name, "Production", 2);
     const versions = (await callJson("GET", `/v1/models/${name}/versions`, 200)).items;
@@ -42,6 +44,7 @@ describe("refs", () => {
 
   it("lets exactly one of N concurrent moves with the same expected_version win; the others get 412", async () => {
     const name = await modelWithVersions(9);
+    await passThroughStaging(name, 1, 2, 3, 4, 5, 6, 7, 8, 9);
     await moveRef(name, "Production", 1);
     const responses = await Promise.all(
       [2, 3, 4, 5, 6, 7, 8, 9].map((version) => call("PUT", `/v1/models/${name}/refs/Production`, { body: { version, expected_version: 1 } })),
@@ -67,6 +70,7 @@ describe("refs", () => {
 
   it("rolls back after several moves, walking back one move per rollback", async () => {
     const name = await modelWithVersions(3);
+    await passThroughStaging(name, 1, 2, 3);
     await moveRef(name, "Production", 1);
     await moveRef(name, "Production", 2);
     await moveRef(name, "Production", 3);
@@ -89,6 +93,7 @@ describe("refs", () => {
 
   it("a move after a rollback becomes the next thing to roll back", async () => {
     const name = await modelWithVersions(3);
+    await passThroughStaging(name, 1, 2, 3);
     await moveRef(name, "Production", 1);
     await moveRef(name, "Production", 2);
     await callJson("POST", `/v1/models/${name}/refs/Production/rollback`, 200, { body: {} });
@@ -108,6 +113,7 @@ describe("refs", () => {
 
   it("empties Production only with force", async () => {
     const name = await modelWithVersions(1);
+    await passThroughStaging(name, 1);
     await moveRef(name, "Production", 1);
     expect((await callJson("DELETE", `/v1/models/${name}/refs/Production`, 409)).error.details.field).toBe("force");
     await callJson("DELETE", `/v1/models/${name}/refs/Production?force=true&reason=incident`, 200);
@@ -156,6 +162,7 @@ describe("refs", () => {
 
   it("treats a move to the current version as a no-op that writes nothing", async () => {
     const name = await modelWithVersions(1);
+    await passThroughStaging(name, 1);
     await moveRef(name, "Production", 1);
     const before = await tableCounts();
     expect(await moveRef(name, "Production", 1)).toMatchObject({ version: 1, previous_version: 1, generation: 1 });

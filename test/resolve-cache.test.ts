@@ -72,6 +72,7 @@ beforeEach(async () => {
   model = uniqueName("cached");
   await createModel(model);
   for (const semver of ["1.0.0", "1.1.0", "1.2.0"]) await createVersion(model, semver);
+  for (const version of [1, 2, 3]) await moveRef(model, "Staging", version);
   await moveRef(model, "Production", 1);
   d1.reset();
 });

@@ -30,6 +30,7 @@ beforeAll(async () => {
   await createVersion(MODEL, "3.0.0-rc.1"); // 5
   await createVersion(MODEL, "3.1.0", { artifacts: [{ path: "never.bin", size: 1, sha256: "0".repeat(64) }] }); // 6, PENDING
   await callJson("PATCH", `/v1/models/${MODEL}/versions/4`, 200, { body: { archived: true } });
+  await moveRef(MODEL, "Staging", 1);
   await moveRef(MODEL, "Production", 1);
   await moveRef(MODEL, "Staging", 2);
   await moveRef(MODEL, "champion", 3);
@@ -149,6 +150,7 @@ describe("GET /v1/resolve", () => {
     await createModel(name);
     await createVersion(name, "1.0.0");
     await createVersion(name, "1.1.0");
+    for (const version of [1, 2]) await moveRef(name, "Staging", version);
     await moveRef(name, "Production", 1);
     for (const [action, expected] of [
       [() => moveRef(name, "Production", 2), 2],

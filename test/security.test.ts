@@ -42,6 +42,7 @@ beforeAll(async () => {
   const bytes = artifactBytes(4096, 21);
   await createVersion(model, "1.1.0", { artifacts: [{ path: "model.bin", size: bytes.length, sha256: await sha256Hex(bytes) }] });
   await putArtifact(model, 2, "model.bin", bytes);
+  await moveRef(model, "Staging", 1);
   await moveRef(model, "Production", 1);
   await moveRef(model, "champion", 2);
   for (const role of ["reader", "publisher", "admin"] as const) tokens[role] = await tokenFor(role);

@@ -40,6 +40,7 @@ beforeAll(async () => {
   for (const [semver, accuracy] of [["1.0.0", 0.8], ["1.1.0", 0.85], ["1.2.0", 0.9]] as const) {
     await createVersion(model, semver, { metrics: { accuracy } });
   }
+  for (const version of [1, 2]) await moveRef(model, "Staging", version);
   await moveRef(model, "Production", 1);
   await moveRef(model, "Production", 2);
 });

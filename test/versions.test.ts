@@ -98,6 +98,7 @@ describe("versions", () => {
     const name = uniqueName();
     await createModel(name);
     for (const s of ["1.0.0", "1.1.0", "1.2.0", "1.3.0"]) await createVersion(name, s);
+    await moveRef(name, "Staging", 3);
     await moveRef(name, "Production", 3);
     await moveRef(name, "Staging", 4);
     await callJson("PATCH", `/v1/models/${name}/versions/1`, 200, { body: { archived: true } });
@@ -122,6 +123,7 @@ describe("versions", () => {
     const name = uniqueName();
     await createModel(name);
     await createVersion(name, "1.0.0");
+    await moveRef(name, "Staging", 1);
     await moveRef(name, "production", 1);
     await moveRef(name, "champion", 1);
     await moveRef(name, "blue", 1);
@@ -145,6 +147,7 @@ describe("versions", () => {
     const name = uniqueName();
     await createModel(name);
     await createVersion(name, "1.0.0");
+    await moveRef(name, "Staging", 1);
     await moveRef(name, "Production", 1);
     const res = await callJson("PATCH", `/v1/models/${name}/versions/1`, 409, { body: { archived: true } });
     expect(res.error.details.field).toBe("archived");

@@ -121,6 +121,7 @@ describe("webhooks", () => {
     const hook = await subscribe(r, { url: box.url, events: ["ref.moved"], model });
     await r.callJson("POST", "/v1/models", 201, { body: { name: model } });
     await r.callJson("POST", `/v1/models/${model}/versions`, 201, { body: { semver: "1.0.0" } });
+    await r.callJson("POST", `/v1/models/${model}/versions/1/stage`, 200, { body: { stage: "Staging" } });
     const moved = r.clock.ms;
     await r.callJson("PUT", `/v1/models/${model}/refs/Production`, 200, { body: { version: 1, reason: "first release" } });
     let [delivery] = await deliveries(r, hook.id);

@@ -921,6 +921,8 @@ export interface paths {
                                 [key: string]: number;
                             };
                             /** @default false */
+                            forbid_force: boolean;
+                            /** @default false */
                             require_pipeline: boolean;
                             /** @default true */
                             require_staging: boolean;
@@ -967,7 +969,7 @@ export interface paths {
         };
         /**
          * Replace the model's policy
-         * @description Floors, the challenger-vs-champion comparison, whether Staging comes before Production (default yes), whether even a direct PUT of a stage ref must pass the gate (require_pipeline), the auto-rollback rule and drift thresholds. Absent parts check nothing.
+         * @description Floors, the challenger-vs-champion comparison, whether Staging comes before Production (default yes), whether stage refs move only through POST …/stage and rollouts (require_pipeline), whether nobody may force past the gate (forbid_force), the auto-rollback rule and drift thresholds. Absent parts check nothing.
          */
         put: {
             parameters: {
@@ -984,6 +986,7 @@ export interface paths {
                      * @example {
                      *       "require_staging": true,
                      *       "require_pipeline": false,
+                     *       "forbid_force": false,
                      *       "floors": {
                      *         "accuracy": 0.8
                      *       },
@@ -1032,6 +1035,8 @@ export interface paths {
                             [key: string]: number;
                         };
                         /** @default false */
+                        forbid_force?: boolean;
+                        /** @default false */
                         require_pipeline?: boolean;
                         /** @default true */
                         require_staging?: boolean;
@@ -1071,6 +1076,8 @@ export interface paths {
                             floors: {
                                 [key: string]: number;
                             };
+                            /** @default false */
+                            forbid_force: boolean;
                             /** @default false */
                             require_pipeline: boolean;
                             /** @default true */
@@ -1260,7 +1267,7 @@ export interface paths {
         };
         /**
          * Move a stage ref or an alias to a version
-         * @description The admin's manual lever. Only READY versions can be targeted; an archived one only with force and a reason. When the model's policy sets require_pipeline, a stage ref moves only through the promotion gate (422 listing the checks; force with a reason overrides, audited). With expected_version, the move is a compare-and-set: 412 when the ref no longer points there.
+         * @description The admin's manual lever. Only READY versions can be targeted; an archived one only with force and a reason. A forward move of Production or Staging passes the promotion gate (422 listing every check; force with a reason overrides unless the policy sets forbid_force, and the audit event keeps the checks it overrode). When the policy sets require_pipeline, stage refs move only through POST …/versions/{v}/stage and rollouts (409 here). With expected_version, the move is a compare-and-set: 412 when the ref no longer points there.
          */
         put: {
             parameters: {
@@ -2914,7 +2921,7 @@ export interface paths {
         put?: never;
         /**
          * Move a version to a stage through the gate
-         * @description Production needs the version to have been in Staging (unless the policy says otherwise), its metrics to meet the floors, and it not to be worse than the current Production on the comparison metric. 422 lists every check with its value and verdict; force (with a reason) overrides and is audited with the failed checks. Archived and None take the version out of Staging (recorded in the ref's history) and set or clear its archived flag; a version that serves Production is moved off by promoting another one first.
+         * @description Production needs the version to have been in Staging (unless the policy says otherwise), its metrics to meet the floors, and it not to be worse than the current Production on the comparison metric. 422 lists every check with its value and verdict; force (with a reason) overrides and is audited with the failed checks. Archived and None take the version out of Staging (recorded in the ref's history) and set or clear its archived flag; a version that serves Production is moved off by promoting another one first. A publisher may move a version into Staging through the gate and archive a version that holds no stage ref; Production, taking a version out of Staging, and force need an admin.
          */
         post: {
             parameters: {
@@ -4759,7 +4766,7 @@ export interface components {
              * @example 3
              */
             expected_version?: number | string | null;
-            /** @description Allows an archived target; needs a reason */
+            /** @description Overrides a stage ref's failed gate checks or allows an archived target; needs a reason (refused under forbid_force) */
             force?: boolean;
             reason?: string;
             /**
@@ -4950,7 +4957,7 @@ export interface components {
          *     }
          */
         StageTransitionRequest: {
-            /** @description Override failed checks (admin, with a reason); the audit event keeps them */
+            /** @description Override failed checks (admin only, with a reason; refused under forbid_force); the audit event keeps them */
             force?: boolean;
             reason?: string;
             /** @enum {string} */

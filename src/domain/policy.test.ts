@@ -20,8 +20,13 @@ const promotion = (overrides: Partial<PromotionInput> = {}): PromotionInput => (
 });
 
 describe("PolicySchema", () => {
-  it("defaults to staging first, no pipeline requirement and no floors", () => {
-    expect(DEFAULT_POLICY).toEqual({ require_staging: true, require_pipeline: false, floors: {} });
+  it("defaults to staging first, no pipeline requirement, force allowed and no floors", () => {
+    expect(DEFAULT_POLICY).toEqual({ require_staging: true, require_pipeline: false, forbid_force: false, floors: {} });
+  });
+
+  it("takes forbid_force as a boolean", () => {
+    expect(policy({ forbid_force: true }).forbid_force).toBe(true);
+    expect(PolicySchema.safeParse({ forbid_force: "yes" }).success).toBe(false);
   });
 
   it("fills defaults inside the optional parts", () => {
@@ -37,6 +42,7 @@ describe("PolicySchema", () => {
     const full = {
       require_staging: false,
       require_pipeline: true,
+      forbid_force: true,
       floors: { accuracy: 0.9, auc: 0.8 },
       compare: { metric: "accuracy", direction: "higher", tolerance: 0.005 },
       auto_rollback: {

@@ -42,8 +42,10 @@ export const DriftRuleSchema = z.strictObject({
 
 export const PolicySchema = z.strictObject({
   require_staging: z.boolean().default(true),
-  /** when true, even an admin's direct PUT of the Production ref must pass the gates (unless forced) */
+  /** when true, stage refs move only through POST …/stage and rollouts: a direct PUT of Production or Staging is refused */
   require_pipeline: z.boolean().default(false),
+  /** when true, nobody (not even an admin) may force a stage move past a failed check or onto an archived version */
+  forbid_force: z.boolean().default(false),
   /** minimum values of the candidate's metrics */
   floors: z.record(MetricName, z.number()).default({}),
   compare: CompareRuleSchema.optional(),

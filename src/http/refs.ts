@@ -1,16 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
-import { badRequest, conflict, notFound } from "../domain/errors";
-import { classifyRefName, type RefName } from "../domain/names";
-import { parseVersionKey } from "../domain/versions";
-import { gateRefMove } from "../registry/gates";
-import { notify, refChangedEvents } from "../registry/events";
-import type { Database } from "../store/db";
-import { requireModel, type ModelRow } from "../store/models";
-import { deleteRef, listRefHistory, listRefs, moveRef, rollbackRef } from "../store/refs";
-import { findVersion, requireVersion } from "../store/versions";
-import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router } from "./openapi";
+import { notFound } from "../domain/errors";
+import { contextOf } from "../registry/context";
+import { deleteRef, listRefHistory, listRefs, moveRef, refNameOf, rollBackRef } from "../registry/refs";
+import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, router } from "./openapi";
 import { RefChange, RefHistoryEntry, RefMoveBody, RefState, RollbackBody } from "./schemas";
+
+// Other doors name refs the same way; the rule lives with the ref commands.
+export { refNameOf } from "../registry/refs";
 
 export const refs = router();
 
@@ -21,26 +18,6 @@ const RefParam = z
   .openapi({ param: { name: "ref", in: "path" }, description: "Production, Staging (any case) or an alias", example: "champion" });
 const RefParams = z.object({ name: ModelNameParam, ref: RefParam });
 
-/** Stage names in any case map to their canonical ref; anything that cannot name a stored ref is a 400. */
-export function refNameOf(raw: string): RefName {
-  const ref = classifyRefName(raw);
-  if (!ref) {
-    throw badRequest(
-      `'${raw}' cannot name a ref: use Production, Staging, or an alias that starts with a letter (latest and v<N> are reserved)`,
-      { field: "ref" },
-    );
-  }
-  return ref;
-}
-
-/** expected_version may be a number or a semver; a semver that names no version can match nothing. */
-async function expectedNumber(db: Database, model: ModelRow, expected: number | string | null | undefined) {
-  if (expected === undefined || expected === null) return expected;
-  const key = parseVersionKey(expected);
-  if ("number" in key) return key.number;
-  return (await findVersion(db, model, key))?.number ?? -1;
-}
-
 refs.openapi(
   createRoute({
     method: "put",
@@ -49,8 +26,9 @@ refs.openapi(
     summary: "Move a stage ref or an alias to a version",
     description:
       "The admin's manual lever. Only READY versions can be targeted; an archived one only with force and a reason. " +
-      "When the model's policy sets require_pipeline, a stage ref moves only through the promotion gate (422 listing the " +
-      "checks; force with a reason overrides, audited). " +
+      "A forward move of Production or Staging passes the promotion gate (422 listing every check; force with a reason " +
+      "overrides unless the policy sets forbid_force, and the audit event keeps the checks it overrode). When the policy " +
+      "sets require_pipeline, stage refs move only through POST …/versions/{v}/stage and rollouts (409 here). " +
       "With expected_version, the move is a compare-and-set: 412 when the ref no longer points there.",
     middleware: [requireRole("admin")],
     request: { params: RefParams, ...jsonBody(RefMoveBody) },
@@ -60,27 +38,8 @@ refs.openapi(
     },
   }),
   async (c) => {
-    const params = c.req.valid("param");
-    const body = c.req.valid("json");
-    const ref = refNameOf(params.ref);
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, params.name);
-    const target = await requireVersion(m.db, model, parseVersionKey(body.version));
-    if (target.status !== "READY") {
-      throw conflict(`version ${target.number} is ${target.status}; only READY versions can be targeted`, { field: "version", status: target.status });
-    }
-    if (target.archived && !(body.force && body.reason)) {
-      throw conflict(`version ${target.number} is archived; pass force: true with a reason to target it`, { field: "force" });
-    }
-    const expected = await expectedNumber(m.db, model, body.expected_version);
-    const gate = await gateRefMove(m.db, model, ref.name, target, body);
-    const move = await moveRef(m, model, ref.name, target, {
-      reason: body.reason ?? "",
-      expected,
-      evidence: { ...gate, ...(target.archived ? { forced: true, archived_target: true } : {}) },
-    });
-    notify(c, ...refChangedEvents(model.name, "move", move, body.reason ?? ""));
-    return c.json(move, 200);
+    const { name, ref } = c.req.valid("param");
+    return c.json(await moveRef(await contextOf(c), { model: name, ref, ...c.req.valid("json") }), 200);
   },
 );
 
@@ -94,10 +53,7 @@ refs.openapi(
     request: { params: z.object({ name: ModelNameParam }) },
     responses: { 200: json(z.object({ items: z.array(RefState) }), "Every stage ref and alias"), ...errorsFor(401, 403, 404) },
   }),
-  async (c) => {
-    const model = await requireModel(c.var.db, c.req.valid("param").name);
-    return c.json({ items: await listRefs(c.var.db, model) }, 200);
-  },
+  async (c) => c.json({ items: await listRefs(await contextOf(c), c.req.valid("param").name) }, 200),
 );
 
 refs.openapi(
@@ -113,8 +69,7 @@ refs.openapi(
   async (c) => {
     const params = c.req.valid("param");
     const ref = refNameOf(params.ref);
-    const model = await requireModel(c.var.db, params.name);
-    const found = (await listRefs(c.var.db, model)).find((r) => r.ref === ref.name);
+    const found = (await listRefs(await contextOf(c), params.name)).find((r) => r.ref === ref.name);
     if (!found) throw notFound(`ref '${ref.name}' of model '${params.name}' is not set`, { ref: ref.name });
     return c.json(found, 200);
   },
@@ -139,18 +94,9 @@ refs.openapi(
     responses: { 200: json(RefChange, "The removed ref"), ...errorsFor(400, 401, 403, 404, 409, 412) },
   }),
   async (c) => {
-    const params = c.req.valid("param");
-    const query = c.req.valid("query");
-    const ref = refNameOf(params.ref);
-    if (ref.name === "Production" && query.force !== "true") {
-      throw conflict("emptying Production stops serving the model; pass force=true to do it", { field: "force" });
-    }
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, params.name);
-    const expected = await expectedNumber(m.db, model, query.expected_version);
-    const removed = await deleteRef(m, model, ref.name, { reason: query.reason ?? "", expected });
-    notify(c, ...refChangedEvents(model.name, "delete", removed, query.reason ?? ""));
-    return c.json(removed, 200);
+    const { name, ref } = c.req.valid("param");
+    const { reason, force, expected_version } = c.req.valid("query");
+    return c.json(await deleteRef(await contextOf(c), { model: name, ref, reason, expected_version, force: force === "true" }), 200);
   },
 );
 
@@ -168,15 +114,8 @@ refs.openapi(
     responses: { 200: json(RefChange, "Where the ref points now"), ...errorsFor(400, 401, 403, 404, 409, 412) },
   }),
   async (c) => {
-    const params = c.req.valid("param");
-    const body = c.req.valid("json");
-    const ref = refNameOf(params.ref);
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, params.name);
-    const expected = await expectedNumber(m.db, model, body.expected_version);
-    const rolledBack = await rollbackRef(m, model, ref.name, { reason: body.reason ?? "", expected });
-    notify(c, ...refChangedEvents(model.name, "rollback", rolledBack, body.reason ?? ""));
-    return c.json(rolledBack, 200);
+    const { name, ref } = c.req.valid("param");
+    return c.json(await rollBackRef(await contextOf(c), { model: name, ref, ...c.req.valid("json") }), 200);
   },
 );
 
@@ -191,9 +130,7 @@ refs.openapi(
     responses: { 200: json(paged(RefHistoryEntry), "A page of history"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
-    const params = c.req.valid("param");
-    const ref = refNameOf(params.ref);
-    const model = await requireModel(c.var.db, params.name);
-    return c.json(await listRefHistory(c.var.db, model, ref.name, c.req.valid("query")), 200);
+    const { name, ref } = c.req.valid("param");
+    return c.json(await listRefHistory(await contextOf(c), name, ref, c.req.valid("query")), 200);
   },
 );

@@ -178,7 +178,10 @@ export const RefMoveBody = z
     expected_version: VersionRef.nullable()
       .optional()
       .openapi({ description: "Compare-and-set: where you believe the ref points now (null: unset); 412 when stale" }),
-    force: z.boolean().optional().openapi({ description: "Allows an archived target; needs a reason" }),
+    force: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Overrides a stage ref's failed gate checks or allows an archived target; needs a reason (refused under forbid_force)" }),
   })
   .openapi("RefMove");
 

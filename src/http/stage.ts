@@ -1,12 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
-import { parseVersionKey } from "../domain/versions";
-import { transitionStage } from "../registry/stage";
-import { notify } from "../registry/events";
+import { contextOf } from "../registry/context";
 import { planNextVersion } from "../registry/semver";
-import { requireModel } from "../store/models";
-import { requireVersion } from "../store/versions";
-import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, Reason, router, VersionParam } from "./openapi";
+import { transitionStage } from "../registry/stage";
+import { requireModel } from "../registry/models";
+import { errorsFor, json, jsonBody, ModelNameParam, Reason, router, VersionParam } from "./openapi";
 import { Signature } from "./schemas";
 
 export const stage = router();
@@ -25,7 +23,10 @@ const StageBody = z
   .strictObject({
     stage: z.enum(["Staging", "Production", "Archived", "None"]),
     reason: Reason.optional(),
-    force: z.boolean().optional().openapi({ description: "Override failed checks (admin, with a reason); the audit event keeps them" }),
+    force: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Override failed checks (admin only, with a reason; refused under forbid_force); the audit event keeps them" }),
   })
   .openapi("StageTransitionRequest", { example: { stage: "Production", reason: "beats v6 on May's holdout" } });
 
@@ -52,8 +53,10 @@ stage.openapi(
       "floors, and it not to be worse than the current Production on the comparison metric. 422 lists every check with " +
       "its value and verdict; force (with a reason) overrides and is audited with the failed checks. Archived and None " +
       "take the version out of Staging (recorded in the ref's history) and set or clear its archived flag; a version that " +
-      "serves Production is moved off by promoting another one first.",
-    middleware: [requireRole("admin")],
+      "serves Production is moved off by promoting another one first. A publisher may move a version into Staging " +
+      "through the gate and archive a version that holds no stage ref; Production, taking a version out of Staging, and " +
+      "force need an admin.",
+    middleware: [requireRole("publisher")],
     request: { params: z.object({ name: ModelNameParam, v: VersionParam }), ...jsonBody(StageBody) },
     responses: {
       200: json(StageAnswer, "The transition and the checks it passed"),
@@ -62,15 +65,7 @@ stage.openapi(
   }),
   async (c) => {
     const { name, v } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, name);
-    const version = await requireVersion(m.db, model, parseVersionKey(v));
-    const result = await transitionStage(m, model, version, body.stage, { reason: body.reason ?? "", force: body.force });
-    if (result.stage !== result.previous_stage) {
-      notify(c, { type: "stage.changed", model: model.name, data: { ...result, reason: body.reason ?? "" } });
-    }
-    return c.json(result, 200);
+    return c.json(await transitionStage(await contextOf(c), { model: name, version: v, ...c.req.valid("json") }), 200);
   },
 );
 

@@ -11,10 +11,11 @@ import { DomainError } from "../domain/errors";
 import type { AppEnv } from "../env";
 import { baseUrl, mutationOf } from "../http/openapi";
 import { ModelCreate, ModelPatch, Semver, Tags, VersionCreate, VersionPatch } from "../http/schemas";
-import { notify, refChangedEvents, versionCreatedEvents } from "../registry/events";
+import { notify, versionCreatedEvents } from "../registry/events";
 import { assertSemverRule } from "../registry/semver";
 import { createModel, updateModel } from "../store/models";
-import { deleteRef, listRefs, moveRef } from "../store/refs";
+import { contextOf } from "../registry/context";
+import { deleteRef, moveRef } from "../registry/refs";
 import { createVersion, updateVersion } from "../store/versions";
 import { doesNotExist, invalidParameter, MlflowError } from "./errors";
 import { MODEL_VERSION_SEARCH, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH } from "./filter";
@@ -43,10 +44,9 @@ import {
   requireModelVersionRow,
   searchModelRows,
   searchVersionRows,
-  unarchivedVersions,
 } from "./queries";
 import { bool, caller, checked, int64, optional, readMessage, required, stringList, tags, tagValue } from "./request";
-import { archiveVersion, transitionStage } from "./stages";
+import { archiveModel, archiveVersion, transitionStage } from "./stages";
 
 export const API = "/api/2.0/mlflow";
 
@@ -129,16 +129,8 @@ registry.delete(`${API}/registered-models/delete`, async (c) => {
   const principal = await caller(c, "publisher");
   const req = await readMessage(c, { name: required });
   authorize(principal, "publisher", req.name);
-  const model = await requireModelNamed(c.var.db, req.name);
-  const production = (await listRefs(c.var.db, model)).find((r) => r.ref === "Production");
-  if (production) {
-    throw new MlflowError(
-      "RESOURCE_CONFLICT",
-      `Registered Model ${req.name} still serves version ${production.version} in Production. edgereg never deletes a model ` +
-        "(deleting archives every version) and never empties Production through MLflow.",
-    );
-  }
-  for (const version of await unarchivedVersions(c.var.db, model)) await archiveVersion(c, model, version, "deleted through MLflow");
+  await requireModelNamed(c.var.db, req.name);
+  await archiveModel(c, req.name, "deleted through MLflow");
   return ok(c);
 });
 
@@ -196,19 +188,23 @@ registry.post(`${API}/registered-models/alias`, async (c) => {
   const req = await readMessage(c, { name: required, alias: required, version: required });
   authorize(principal, "admin", req.name);
   const alias = aliasNameOf(req.alias);
-  const { model, version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
-  if (version.status !== "READY") {
-    throw invalidParameter(`Model Version (name=${req.name}, version=${version.number}) is not READY; only READY versions can carry an alias.`);
-  }
-  if (version.archived) {
-    throw invalidParameter(
-      `Model Version (name=${req.name}, version=${version.number}) is archived; point an alias at it through edgereg's API with force and a reason.`,
-    );
-  }
-  const move = await moveRef(await mutationOf(c), model, alias, version, { reason: "", evidence: { via: "mlflow" } });
-  notify(c, ...refChangedEvents(model.name, "move", move, ""));
+  const { version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
+  await moveRef(await contextOf(c), { model: req.name, ref: alias, version: version.number }).catch((error) => {
+    throw aliasRefusal(error, req.name, version.number);
+  });
   return ok(c);
 });
+
+/** The command's refusals of an alias target, in the words MLflow clients match on (INVALID_PARAMETER_VALUE). */
+function aliasRefusal(error: unknown, name: string, number: number): unknown {
+  if (!(error instanceof DomainError) || error.code !== "CONFLICT") return error;
+  const field = (error.details as { field?: string } | undefined)?.field;
+  if (field === "version") return invalidParameter(`Model Version (name=${name}, version=${number}) is not READY; only READY versions can carry an alias.`);
+  if (field === "force") {
+    return invalidParameter(`Model Version (name=${name}, version=${number}) is archived; point an alias at it through edgereg's API with force and a reason.`);
+  }
+  return error;
+}
 
 registry.delete(`${API}/registered-models/alias`, async (c) => {
   const principal = await caller(c, "admin");
@@ -217,10 +213,7 @@ registry.delete(`${API}/registered-models/alias`, async (c) => {
   const alias = aliasNameOf(req.alias);
   const model = await requireModelNamed(c.var.db, req.name);
   // MLflow deletes an alias that is not set without complaint.
-  if (await aliasTarget(c.var.db, model, alias)) {
-    const removed = await deleteRef(await mutationOf(c), model, alias, { reason: "" });
-    notify(c, ...refChangedEvents(model.name, "delete", removed, ""));
-  }
+  if (await aliasTarget(c.var.db, model, alias)) await deleteRef(await contextOf(c), { model: req.name, ref: alias });
   return ok(c);
 });
 
@@ -302,8 +295,8 @@ registry.delete(`${API}/model-versions/delete`, async (c) => {
   const principal = await caller(c, "publisher");
   const req = await readMessage(c, { name: required, version: required });
   authorize(principal, "publisher", req.name);
-  const { model, version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
-  await archiveVersion(c, model, version, "deleted through MLflow");
+  const { version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
+  await archiveVersion(c, req.name, version.number, "deleted through MLflow");
   return ok(c);
 });
 
@@ -323,13 +316,14 @@ registry.get(`${API}/model-versions/search`, async (c) => {
   return ok(c, { ...(found.length > 0 ? { model_versions: found } : {}), ...nextPageToken(rows.length, offset, size) });
 });
 
+// A publisher may stage a version through the gate; the command decides what needs an admin (Production, force, …).
 registry.post(`${API}/model-versions/transition-stage`, async (c) => {
-  const principal = await caller(c, "admin");
+  const principal = await caller(c, "publisher");
   const req = await readMessage(c, { name: required, version: required, stage: required, archive_existing_versions: bool });
-  authorize(principal, "admin", req.name);
+  authorize(principal, "publisher", req.name);
   const stage = canonicalMlflowStage(req.stage);
   const { model, version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
-  await transitionStage(c, model, version, stage, req.archive_existing_versions ?? false);
+  await transitionStage(c, req.name, version.number, stage, req.archive_existing_versions ?? false);
   const { version: after } = await requireModelVersionRow(c.var.db, req.name, version.number);
   return ok(c, { model_version: await modelVersionMessage(c.var.db, model, after) });
 });

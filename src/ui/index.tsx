@@ -23,13 +23,12 @@ import { baseUrl, mutationOf } from "../http/openapi";
 import { refNameOf } from "../http/refs";
 import { contextOf } from "../registry/context";
 import { listReports } from "../registry/drift";
-import { notify, refChangedEvents } from "../registry/events";
+import { rollBackRef } from "../registry/refs";
 import { abortRollout, changeRolloutWeight, promoteRollout, startRollout } from "../registry/rollouts";
 import { findArtifactTarget, servableArtifact } from "../store/artifacts";
 import { listAudit } from "../store/audit";
 import { listModels, requireModel } from "../store/models";
 import { modelSummaries, versionAudit } from "../store/overview";
-import { rollbackRef } from "../store/refs";
 import { getVersionView } from "../store/versions";
 import { modelPath } from "./components";
 import { AuditQuery, CloseForm, ModelQuery, ModelsQuery, parseInput, parseWeights, RollbackForm, SignInForm, StartRolloutForm, WeightForm } from "./forms";
@@ -193,12 +192,10 @@ ui.get("/ui/audit", async (c) => {
 // by a redirect to the model page (post/redirect/get) ----
 
 ui.post("/ui/models/:name/refs/:ref/rollback", async (c) => {
-  const { m, model, form } = await adminAction(c);
-  const ref = refNameOf(c.req.param("ref")).name;
+  const { name, form } = await formAction(c);
   const { reason } = parseInput(RollbackForm, form);
-  const rolledBack = await rollbackRef(m, model, ref, { reason });
-  notify(c, ...refChangedEvents(model.name, "rollback", rolledBack, reason));
-  return done(c, model.name, "rollback", ref);
+  const rolledBack = await rollBackRef(await contextOf(c), { model: name, ref: c.req.param("ref"), reason });
+  return done(c, name, "rollback", rolledBack.ref);
 });
 
 // Rollout forms call the same commands as /v1 (role, scope, gate, audit and events are theirs); the form is checked
@@ -253,16 +250,6 @@ ui.onError(async (error, c) => {
 });
 
 // ---- helpers ----
-
-/** Who may act, the CSRF check, and the model acted on: the prelude every action shares. */
-async function adminAction(c: Context<AppEnv>) {
-  const m = await mutationOf(c);
-  const form = await c.req.parseBody();
-  await assertCsrf(c, form, "session");
-  const name = modelNameOf(c.req.param("name")!);
-  authorize(await principalOfRequest(c), "admin", name);
-  return { m, model: await requireModel(m.db, name), form };
-}
 
 /** A signed-in form post with its CSRF token: the prelude of an action whose command checks role and scope itself. */
 async function formAction(c: Context<AppEnv>) {

@@ -3,7 +3,8 @@ import type { MatrixRow } from "./types";
 export const rows: Record<string, MatrixRow> = {
   "GET /v1/models/{name}/policy": { need: "reader" },
   "PUT /v1/models/{name}/policy": { need: "admin", body: {} },
-  "POST /v1/models/{name}/versions/{v}/stage": { need: "admin", body: { stage: "None" } },
+  // A publisher may archive or un-archive a version that holds no stage ref (the matrix's version 1 holds none).
+  "POST /v1/models/{name}/versions/{v}/stage": { need: "publisher", body: { stage: "None" } },
   "POST /v1/models/{name}/versions/plan": { need: "reader", body: { signature: null } },
   "POST /v1/models/{name}/observations": { need: "reporter", body: { observations: [{ version: 1, metrics: { accuracy: 1 } }] } },
   "GET /v1/models/{name}/observations": { need: "reader" },
