@@ -19,7 +19,7 @@ import { parseVersionKey } from "../domain/versions";
 import type { AppEnv } from "../env";
 import { decodeArtifactPath, serveArtifact } from "../http/artifacts";
 import { statusOf } from "../http/errors";
-import { baseUrl, mutationOf } from "../http/openapi";
+import { baseUrl } from "../http/openapi";
 import { refNameOf } from "../http/refs";
 import { contextOf } from "../registry/context";
 import { listReports } from "../registry/drift";
