@@ -5,7 +5,7 @@ import { principalOfRequest } from "../auth/middleware";
 import { DomainError } from "../domain/errors";
 import { MODEL_NAME_PATTERN } from "../domain/names";
 import type { AppEnv } from "../env";
-import type { Mutation } from "../store/audit";
+import type { CommandContext } from "../registry/context";
 
 export const ErrorSchema = z
   .object({
@@ -86,7 +86,7 @@ export function router() {
 }
 
 /** The actor, request and time every mutation records in its audit event. */
-export async function mutationOf(c: Context<AppEnv>): Promise<Mutation> {
+export async function mutationOf(c: Context<AppEnv>): Promise<Pick<CommandContext, "db" | "actor" | "requestId" | "now">> {
   const principal = await principalOfRequest(c);
   return { db: c.var.db, actor: principal.name, requestId: c.var.requestId, now: new Date(c.var.clock.now()).toISOString() };
 }
