@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { z } from "zod";
 import { authorize } from "../auth/middleware";
 import { DomainError } from "../domain/errors";
 import type { AppEnv } from "../env";
@@ -248,7 +249,7 @@ registry.post(`${API}/model-versions/create`, async (c) => {
   // The same command as POST /v1/…/versions; without a chosen semver, the number names it (0.0.0-mlflow.N).
   let created: VersionView;
   if (chosen === undefined) {
-    created = await createVersionNumberedAs(ctx, req.name, MLFLOW_PRERELEASE, checked(VersionCreate.omit({ semver: true }), fields));
+    created = await createVersionNumberedAs(ctx, req.name, MLFLOW_PRERELEASE, checked(MlflowVersionFields, fields));
   } else {
     created = await createVersion(ctx, req.name, checked(VersionCreate, { semver: checked(Semver, chosen), ...fields })).catch((error) => {
       if (!isSemverConflict(error)) throw error;
@@ -257,6 +258,14 @@ registry.post(`${API}/model-versions/create`, async (c) => {
   }
   const { version } = await requireModelVersionRow(c.var.db, req.name, created.number);
   return ok(c, { model_version: await modelVersionMessage(c.var.db, model, version) });
+});
+
+/** What an MLflow create may set of a version, checked as POST /v1/…/versions checks it. */
+const MlflowVersionFields = z.strictObject({
+  description: VersionCreate.shape.description,
+  run_id: VersionCreate.shape.run_id,
+  source: VersionCreate.shape.source,
+  tags: VersionCreate.shape.tags,
 });
 
 const isSemverConflict = (error: unknown) =>
