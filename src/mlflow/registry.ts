@@ -1,6 +1,6 @@
 /**
- * MLflow's Model Registry REST API (mlflow/protos/model_registry.proto) under /api/2.0/mlflow, over edgereg's store:
- * every write is the same store call, with the same rules and audit events, as the /v1 route that does it.
+ * MLflow's Model Registry REST API (mlflow/protos/model_registry.proto) under /api/2.0/mlflow, over edgereg's registry:
+ * every write is the same command, with the same rules, audit events and webhook events, as the /v1 route that does it.
  * These routes are not in /openapi.json (they follow MLflow's contract, not edgereg's); test/mlflow*.test.ts checks
  * their roles. the README section "MLflow clients" explains the mapping and what is not supported.
  */
@@ -15,7 +15,7 @@ import { ModelCreate, ModelPatch, Semver, Tags, VersionCreate, VersionPatch } fr
 import { contextOf } from "../registry/context";
 import { notify, refChangedEvents } from "../registry/events";
 import { createModel, updateModel } from "../registry/models";
-import { createVersion, createVersionNumberedAs, updateVersion, type VersionView } from "../registry/versions";
+import { createVersion, createVersionNumberedAs, updateVersion } from "../registry/versions";
 import { deleteRef, listRefs, moveRef } from "../store/refs";
 import { doesNotExist, invalidParameter, MlflowError } from "./errors";
 import { MODEL_VERSION_SEARCH, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH } from "./filter";
@@ -247,15 +247,13 @@ registry.post(`${API}/model-versions/create`, async (c) => {
   const fields = { description: req.description ?? "", run_id: req.run_id || null, source: req.source, tags: otherTags };
   const ctx = await contextOf(c);
   // The same command as POST /v1/…/versions; without a chosen semver, the number names it (0.0.0-mlflow.N).
-  let created: VersionView;
-  if (chosen === undefined) {
-    created = await createVersionNumberedAs(ctx, req.name, MLFLOW_PRERELEASE, checked(MlflowVersionFields, fields));
-  } else {
-    created = await createVersion(ctx, req.name, checked(VersionCreate, { semver: checked(Semver, chosen), ...fields })).catch((error) => {
-      if (!isSemverConflict(error)) throw error;
-      throw new MlflowError("RESOURCE_ALREADY_EXISTS", `Model version with ${SEMVER_TAG} ${chosen} already exists for ${req.name}.`);
-    });
-  }
+  const created =
+    chosen === undefined
+      ? await createVersionNumberedAs(ctx, req.name, MLFLOW_PRERELEASE, checked(MlflowVersionFields, fields))
+      : await createVersion(ctx, req.name, checked(VersionCreate, { semver: checked(Semver, chosen), ...fields })).catch((error) => {
+          if (!isSemverConflict(error)) throw error;
+          throw new MlflowError("RESOURCE_ALREADY_EXISTS", `Model version with ${SEMVER_TAG} ${chosen} already exists for ${req.name}.`);
+        });
   const { version } = await requireModelVersionRow(c.var.db, req.name, created.number);
   return ok(c, { model_version: await modelVersionMessage(c.var.db, model, version) });
 });
