@@ -7,24 +7,25 @@ import type { Context } from "hono";
 import { requireRole } from "../auth/middleware";
 import { badRequest, notFound } from "../domain/errors";
 import { validateArtifactPath } from "../domain/reference";
-import { artifactUrl, parseVersionKey } from "../domain/versions";
+import { parseVersionKey } from "../domain/versions";
 import type { AppEnv } from "../env";
-import { notify, versionReadyEvents } from "../registry/events";
-import { findArtifactTarget, servableArtifact, uploadArtifact, type ArtifactRow } from "../store/artifacts";
-import { getBlob } from "../store/blobs";
 import {
   abortUpload,
   completeUpload,
-  findUpload,
+  getBlob,
   getUpload,
   MAX_PART_BYTES,
   MAX_PARTS,
   MIN_PART_BYTES,
+  readServableArtifact,
   startUpload,
+  uploadArtifact,
   uploadPart,
-} from "../store/uploads";
+  type ArtifactRow,
+} from "../registry/artifacts";
+import { contextOf } from "../registry/context";
 import { errorBody } from "./errors";
-import { baseUrl, errorsFor, json, jsonBody, ModelNameParam, mutationOf, router, VersionParam } from "./openapi";
+import { errorsFor, json, jsonBody, ModelNameParam, router, VersionParam } from "./openapi";
 import { ArtifactPath, Sha256, VersionStatus } from "./schemas";
 
 export const artifacts = router();
@@ -97,31 +98,14 @@ const binaryBody = (description: string) => ({
 // ---- single upload and download (wildcard paths) ----
 
 artifacts.put(ARTIFACT_ROUTE, requireRole("publisher"), async (c) => {
-  const { name, key, path } = artifactAddress(c);
-  const m = await mutationOf(c);
-  const target = await findArtifactTarget(m.db, name, key, path);
-  const outcome = await uploadArtifact(m, c.env.ARTIFACTS, target, c.req.raw.body, contentLength(c));
-  const { artifact } = outcome;
-  notify(c, ...versionReadyEvents(target.model.name, target.version, outcome.versionStatus));
-  return c.json(
-    {
-      path: artifact.path,
-      size: artifact.size,
-      sha256: artifact.sha256,
-      content_type: artifact.contentType,
-      url: artifactUrl(baseUrl(c), target.model.name, target.version.number, artifact.path),
-      stored: outcome.stored,
-      version_status: outcome.versionStatus,
-    } satisfies z.infer<typeof ArtifactUploaded>,
-    outcome.stored ? 201 : 200,
-  );
+  const uploaded = await uploadArtifact(await contextOf(c), c.env.ARTIFACTS, artifactAddress(c), c.req.raw.body, contentLength(c));
+  return c.json(uploaded satisfies z.infer<typeof ArtifactUploaded>, uploaded.stored ? 201 : 200);
 });
 
 // Hono answers HEAD with this GET handler (minus the body); serveArtifact skips R2 for it.
 artifacts.get(ARTIFACT_ROUTE, requireRole("reader"), async (c) => {
-  const { name, key, path } = artifactAddress(c);
-  const target = await findArtifactTarget(c.var.db, name, key, path);
-  return serveArtifact(c, servableArtifact(target), { cacheControl: IMMUTABLE_CACHE_CONTROL });
+  const artifact = await readServableArtifact(await contextOf(c), artifactAddress(c));
+  return serveArtifact(c, artifact, { cacheControl: IMMUTABLE_CACHE_CONTROL });
 });
 
 export type ServableArtifact = Pick<ArtifactRow, "path" | "size" | "sha256" | "contentType" | "verifiedAt">;
@@ -221,8 +205,10 @@ function artifactAddress(c: Context<AppEnv>) {
     throw badRequest(`${String(issue.path[0])}: ${issue.message}`, { field: issue.path[0] });
   }
   const segments = new URL(c.req.url).pathname.split("/").slice(ARTIFACT_PATH_OFFSET);
-  return { name: params.data.name, key: parseVersionKey(params.data.v), path: decodeArtifactPath(segments) };
+  return { model: params.data.name, version: parseVersionKey(params.data.v), path: decodeArtifactPath(segments) };
 }
+
+const uploadAddress = (params: { name: string; v: string; id: string }) => ({ model: params.name, version: parseVersionKey(params.v), id: params.id });
 
 /** Content-Length when the client sent one, so a wrong size is refused before a byte is read. */
 function contentLength(c: Context<AppEnv>): number | null {
@@ -300,9 +286,8 @@ artifacts.openapi(
   async (c) => {
     const { name, v } = c.req.valid("param");
     const body = c.req.valid("json");
-    const m = await mutationOf(c);
-    const target = await findArtifactTarget(m.db, name, parseVersionKey(v), body.path);
-    const { session, created } = await startUpload(m, c.env.ARTIFACTS, target, body.part_size);
+    const address = { model: name, version: parseVersionKey(v), path: body.path };
+    const { session, created } = await startUpload(await contextOf(c), c.env.ARTIFACTS, address, body.part_size);
     return c.json(session, created ? 201 : 200);
   },
 );
@@ -318,9 +303,7 @@ artifacts.openapi(
     responses: { 200: json(UploadSession, "The session"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
-    const { name, v, id } = c.req.valid("param");
-    const ctx = await findUpload(c.var.db, name, parseVersionKey(v), id);
-    return c.json(await getUpload(c.var.db, ctx, new Date(c.var.clock.now()).toISOString()), 200);
+    return c.json(await getUpload(await contextOf(c), uploadAddress(c.req.valid("param"))), 200);
   },
 );
 
@@ -339,10 +322,8 @@ artifacts.openapi(
     },
   }),
   async (c) => {
-    const { name, v, id, n } = c.req.valid("param");
-    const m = await mutationOf(c);
-    const ctx = await findUpload(m.db, name, parseVersionKey(v), id);
-    return c.json(await uploadPart(m, c.env.ARTIFACTS, ctx, n, c.req.raw.body, contentLength(c)), 200);
+    const params = c.req.valid("param");
+    return c.json(await uploadPart(await contextOf(c), c.env.ARTIFACTS, uploadAddress(params), params.n, c.req.raw.body, contentLength(c)), 200);
   },
 );
 
@@ -363,12 +344,7 @@ artifacts.openapi(
     },
   }),
   async (c) => {
-    const { name, v, id } = c.req.valid("param");
-    const m = await mutationOf(c);
-    const ctx = await findUpload(m.db, name, parseVersionKey(v), id);
-    const completed = await completeUpload(m, c.env.ARTIFACTS, ctx);
-    notify(c, ...versionReadyEvents(ctx.model.name, ctx.version, completed.version_status));
-    return c.json(completed, 200);
+    return c.json(await completeUpload(await contextOf(c), c.env.ARTIFACTS, uploadAddress(c.req.valid("param"))), 200);
   },
 );
 
@@ -383,9 +359,6 @@ artifacts.openapi(
     responses: { 200: json(UploadSession, "The aborted session"), ...errorsFor(400, 401, 403, 404, 409) },
   }),
   async (c) => {
-    const { name, v, id } = c.req.valid("param");
-    const m = await mutationOf(c);
-    const ctx = await findUpload(m.db, name, parseVersionKey(v), id);
-    return c.json(await abortUpload(m, c.env.ARTIFACTS, ctx), 200);
+    return c.json(await abortUpload(await contextOf(c), c.env.ARTIFACTS, uploadAddress(c.req.valid("param"))), 200);
   },
 );

@@ -1,11 +1,10 @@
 /** Shared pieces of the HTTP contract: error and list shapes, common parameters, and the router factory. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { principalOfRequest } from "../auth/middleware";
 import { DomainError } from "../domain/errors";
 import { MODEL_NAME_PATTERN } from "../domain/names";
 import type { AppEnv } from "../env";
-import type { Mutation } from "../store/audit";
+import type { CommandContext } from "../registry/context";
 
 export const ErrorSchema = z
   .object({
@@ -83,12 +82,6 @@ export function router() {
       }
     },
   });
-}
-
-/** The actor, request and time every mutation records in its audit event. */
-export async function mutationOf(c: Context<AppEnv>): Promise<Mutation> {
-  const principal = await principalOfRequest(c);
-  return { db: c.var.db, actor: principal.name, requestId: c.var.requestId, now: new Date(c.var.clock.now()).toISOString() };
 }
 
 /** Absolute URLs in answers point back at the host the client used. */

@@ -3,16 +3,10 @@
  * such as `name LIKE 'fraud-%' AND tags.team = 'risk'`, and order_by is a list of `key [ASC|DESC]`. Pure; the store
  * turns the parsed clauses into SQL.
  */
+import type { FilterClause, NumberComparator, OrderBy, StringComparator } from "../domain/search";
 import { invalidParameter } from "./errors";
 
-export type StringComparator = "=" | "!=" | "LIKE" | "ILIKE";
-export type NumberComparator = "=" | "!=" | "<" | "<=" | ">" | ">=";
-
-export type FilterClause =
-  | { kind: "attribute"; key: string; comparator: StringComparator; value: string }
-  | { kind: "attribute"; key: string; comparator: "IN"; value: string[] }
-  | { kind: "attribute"; key: string; comparator: NumberComparator; value: number }
-  | { kind: "tag"; key: string; comparator: StringComparator; value: string };
+export { likeToGlob, type FilterClause, type NumberComparator, type OrderBy, type StringComparator } from "../domain/search";
 
 interface Grammar {
   stringAttributes: readonly string[];
@@ -186,11 +180,6 @@ function tokenize(input: string): Token[] {
   return tokens;
 }
 
-export interface OrderBy {
-  key: string;
-  ascending: boolean;
-}
-
 /** `name`, `name DESC`, `` `last_updated_timestamp` asc ``; a key may appear once. */
 export function parseOrderBy(clauses: readonly string[] | undefined, grammar: Grammar): OrderBy[] {
   const parsed: OrderBy[] = [];
@@ -212,19 +201,4 @@ export function parseOrderBy(clauses: readonly string[] | undefined, grammar: Gr
     parsed.push({ key, ascending: direction !== "desc" });
   }
   return parsed;
-}
-
-/**
- * MLflow's LIKE is case-sensitive; SQLite's is not, but its GLOB is. `%` and `_` become `*` and `?`, and GLOB's
- * own wildcards in the pattern are bracketed so they match themselves.
- */
-export function likeToGlob(pattern: string): string {
-  let glob = "";
-  for (const ch of pattern) {
-    if (ch === "%") glob += "*";
-    else if (ch === "_") glob += "?";
-    else if (ch === "*" || ch === "?" || ch === "[") glob += `[${ch}]`;
-    else glob += ch;
-  }
-  return glob;
 }

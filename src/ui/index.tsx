@@ -11,7 +11,7 @@ import { NONCE, secureHeaders } from "hono/secure-headers";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { authorize, credentialsOf, principalOfRequest } from "../auth/middleware";
-import { hasRole, type Principal } from "../auth/principal";
+import type { Principal } from "../auth/principal";
 import { DomainError } from "../domain/errors";
 import type { Check } from "../domain/policy";
 import { MODEL_NAME_PATTERN } from "../domain/names";
@@ -19,17 +19,15 @@ import { parseVersionKey } from "../domain/versions";
 import type { AppEnv } from "../env";
 import { decodeArtifactPath, serveArtifact } from "../http/artifacts";
 import { statusOf } from "../http/errors";
-import { baseUrl } from "../http/openapi";
 import { refNameOf } from "../http/refs";
+import { readServableArtifact } from "../registry/artifacts";
+import { listAudit, versionAudit } from "../registry/audit";
 import { contextOf } from "../registry/context";
-import { listReports } from "../registry/drift";
+import { listModels, requireModel } from "../registry/models";
+import { listReports, modelSummaries } from "../registry/overview";
 import { rollBackRef } from "../registry/refs";
 import { abortRollout, changeRolloutWeight, promoteRollout, startRollout } from "../registry/rollouts";
-import { findArtifactTarget, servableArtifact } from "../store/artifacts";
-import { listAudit } from "../store/audit";
-import { listModels, requireModel } from "../store/models";
-import { modelSummaries, versionAudit } from "../store/overview";
-import { getVersionView } from "../store/versions";
+import { getVersion } from "../registry/versions";
 import { modelPath } from "./components";
 import { AuditQuery, CloseForm, ModelQuery, ModelsQuery, parseInput, parseWeights, RollbackForm, SignInForm, StartRolloutForm, WeightForm } from "./forms";
 import { STYLESHEET_PATH, type PageContext } from "./layout";
@@ -132,37 +130,37 @@ ui.get("/ui", async (c) => {
 ui.get("/ui/", (c) => c.redirect("/ui", 301));
 
 ui.get("/ui/models/:name", async (c) => {
-  const principal = await principalOfRequest(c);
+  const ctx = await contextOf(c);
   const name = modelNameOf(c.req.param("name"));
-  authorize(principal, "reader", name);
-  const model = await requireModel(c.var.db, name);
-  const data = await loadModelPage(c.var.db, model, principal, parseInput(ModelQuery, c.req.query()), baseUrl(c));
-  return page(c, 200, <ModelPage ctx={await pageContext(c, principal)} data={data} />);
+  authorize(ctx.principal, "reader", name);
+  const model = await requireModel(ctx.db, name);
+  const data = await loadModelPage(ctx, model, parseInput(ModelQuery, c.req.query()));
+  return page(c, 200, <ModelPage ctx={await pageContext(c, ctx.principal)} data={data} />);
 });
 
 ui.get("/ui/models/:name/versions/:v", async (c) => {
-  const principal = await principalOfRequest(c);
+  const ctx = await contextOf(c);
   const name = modelNameOf(c.req.param("name"));
-  authorize(principal, "reader", name);
-  const model = await requireModel(c.var.db, name);
-  const version = await getVersionView(c.var.db, model, parseVersionKey(c.req.param("v")), baseUrl(c));
-  // The audit log needs the admin role, in the UI as in the API.
+  authorize(ctx.principal, "reader", name);
+  const model = await requireModel(ctx.db, name);
+  const version = await getVersion(ctx, name, parseVersionKey(c.req.param("v")));
+  // The audit log needs the admin role, in the UI as in the API: versionAudit answers null to anyone else.
   const [drift, audit] = await Promise.all([
-    listReports(c.var.db, model, { version: version.number }, { limit: DRIFT_REPORTS }),
-    hasRole(principal, "admin") ? versionAudit(c.var.db, name, version.number, AUDIT_PAGE) : null,
+    listReports(ctx.db, model, { version: version.number }, { limit: DRIFT_REPORTS }),
+    versionAudit(ctx, name, version.number, AUDIT_PAGE),
   ]);
-  return page(c, 200, <VersionPage ctx={await pageContext(c, principal)} data={{ version, drift: drift.items, audit }} />);
+  return page(c, 200, <VersionPage ctx={await pageContext(c, ctx.principal)} data={{ version, drift: drift.items, audit }} />);
 });
 
 /** Downloads through the session cookie; always as an attachment, so an artifact never renders in the UI's origin. */
 ui.get("/ui/models/:name/versions/:v/artifacts/*", async (c) => {
-  const principal = await principalOfRequest(c);
+  const ctx = await contextOf(c);
   const name = modelNameOf(c.req.param("name"));
-  authorize(principal, "reader", name);
+  authorize(ctx.principal, "reader", name);
   const key = parseVersionKey(c.req.param("v"));
   const segments = new URL(c.req.url).pathname.split("/").slice(7);
   const path = decodeArtifactPath(segments);
-  const artifact = servableArtifact(await findArtifactTarget(c.var.db, name, key, path));
+  const artifact = await readServableArtifact(ctx, { model: name, version: key, path });
   const response = await serveArtifact(c, artifact, { cacheControl: "private, no-store" });
   const filename = path.split("/").pop()!.replace(/[^\w.-]/g, "_");
   response.headers.set("Content-Disposition", `attachment; filename="${filename}"`);
@@ -170,18 +168,18 @@ ui.get("/ui/models/:name/versions/:v/artifacts/*", async (c) => {
 });
 
 ui.get("/ui/audit", async (c) => {
-  const principal = await principalOfRequest(c);
+  const ctx = await contextOf(c);
+  const principal = ctx.principal;
   authorize(principal, "admin");
   const { cursor, ...filter } = parseInput(AuditQuery, c.req.query());
   const events = await listAudit(
-    c.var.db,
+    ctx,
     {
       model: filter.model,
       actor: filter.actor || undefined,
       action: filter.action || undefined,
       since: filter.since && `${filter.since}T00:00:00.000Z`,
       until: filter.until && `${filter.until}T23:59:59.999Z`,
-      modelGlob: principal.modelGlob,
     },
     { limit: AUDIT_PAGE, cursor },
   );
