@@ -12,6 +12,7 @@
  */
 import semver from "semver";
 import { badRequest } from "./errors";
+import { MAX_RANGE_ALTERNATIVES, rangeCost, rangePlan } from "./ranges";
 import { canonicalStage, classifyRefName, isReservedRefName, MODEL_NAME_PATTERN, type Stage } from "./names";
 
 export type Selector =
@@ -175,7 +176,13 @@ function selectorOf(segment: string, input: string, model: string | null): Selec
     return fail("bad_selector", `"${segment}": write semantic versions without a leading "v", as in "${segment.slice(1)}"`);
   }
   if (semver.valid(segment) === segment) return { kind: "semver", semver: segment };
-  if (semver.validRange(segment) !== null) return { kind: "range", range: segment };
+  if (semver.validRange(segment) !== null) {
+    const cost = rangeCost(rangePlan(segment));
+    if (cost > MAX_RANGE_ALTERNATIVES) {
+      return fail("bad_selector", `range "${segment.slice(0, 80)}" has ${cost} alternatives (windows and prerelease versions); at most ${MAX_RANGE_ALTERNATIVES} are allowed`);
+    }
+    return { kind: "range", range: segment };
+  }
 
   const words = `"${segment}" is not a stage (Production, Staging), "latest", a version number, a semantic version or a semver range`;
   if (classifyRefName(segment)?.kind !== "alias") return fail("bad_selector", words);

@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RANGE_NOT_SATISFIABLE: 416,
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
@@ -24,6 +25,7 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
   404: "NOT_FOUND",
   409: "CONFLICT",
   413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
 };
 
 export const statusOf = (code: ErrorCode) => STATUS[code];
@@ -41,6 +43,12 @@ export function errorResponse(error: unknown, c: Context): Response {
   }
   if (error instanceof HTTPException) {
     const code = HTTP_CODES[error.status] ?? "BAD_REQUEST";
+    if (error.status === 415) {
+      // The JSON routes' media-type gate: say what to send instead of the bare status text.
+      const received = c.req.header("Content-Type") ?? null;
+      const message = `send the body as JSON with Content-Type: application/json (got ${received === null ? "no Content-Type" : received.slice(0, 100)})`;
+      return c.json(errorBody(code, message, { field: "Content-Type", expected: "application/json", received: received?.slice(0, 100) ?? null }), 415);
+    }
     return c.json(errorBody(code, error.message || code), error.status as ContentfulStatusCode);
   }
   console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(error), stack: (error as Error)?.stack }));

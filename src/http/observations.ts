@@ -7,7 +7,7 @@ import { requireModel } from "../store/models";
 import { listObservations } from "../store/observations";
 import { errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router } from "./openapi";
 import { refNameOf } from "./refs";
-import { Metrics, VersionRef } from "./schemas";
+import { ObservedMetrics, VersionRef } from "./schemas";
 
 export const observations = router();
 
@@ -21,7 +21,7 @@ const ObservationReport = z
     version: VersionRef.optional(),
     ref: z.string().min(1).max(64).optional().openapi({ description: "Production, Staging or an alias; give arm when a rollout is active" }),
     arm: z.enum(["stable", "candidate"]).optional().openapi({ description: "Which arm of the ref's rollout answered (X-Rollout-Arm)" }),
-    metrics: Metrics.refine((m) => {
+    metrics: ObservedMetrics.refine((m) => {
       const n = Object.keys(m).length;
       return n >= 1 && n <= MAX_METRICS_PER_REPORT;
     }, `a report carries 1 to ${MAX_METRICS_PER_REPORT} metrics`),

@@ -4,6 +4,7 @@ import semver from "semver";
 import { validateArtifactPath } from "../domain/reference";
 import { ROLES } from "../auth/principal";
 import { MODEL_NAME_PATTERN } from "../domain/names";
+import { MAX_OBSERVED_MAGNITUDE } from "../domain/observations";
 
 const KEY_PATTERN = /^[A-Za-z0-9_.\-/: ]{1,250}$/;
 const keyMessage = "names use letters, digits, spaces and _ . - / : (1–250 characters)";
@@ -18,6 +19,11 @@ export const Metrics = z
   .record(z.string().regex(KEY_PATTERN, keyMessage), z.number().finite())
   .refine((m) => Object.keys(m).length <= 1000, "at most 1000 metrics")
   .openapi({ example: { accuracy: 0.93, auc: 0.971 } });
+
+/** Live observations: values bounded so a window's sum of squares can never overflow (domain/observations.ts). */
+export const ObservedMetrics = z
+  .record(z.string().regex(KEY_PATTERN, keyMessage), z.number().min(-MAX_OBSERVED_MAGNITUDE).max(MAX_OBSERVED_MAGNITUDE))
+  .openapi({ example: { correct: 1, latency_ms: 41.5 } });
 
 export const Params = z
   .record(z.string().regex(KEY_PATTERN, keyMessage), z.union([z.string().max(5000), z.number().finite(), z.boolean()]))
@@ -212,7 +218,8 @@ export const TokenCreate = z
   .strictObject({
     name: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9 ._@:-]*$/, "token names use letters, digits, spaces and . _ @ : -"),
     role: Role,
-    model_glob: z.string().min(1).max(256).regex(/^[A-Za-z0-9._*?-]+$/, "model_glob uses model-name characters and the wildcards * and ?").optional(),
+    // Lists filter with SQL GLOB, whose pattern D1 limits to 50 bytes (the characters allowed are ASCII).
+    model_glob: z.string().min(1).max(50).regex(/^[A-Za-z0-9._*?-]+$/, "model_glob uses model-name characters and the wildcards * and ?").optional(),
     expires_at: z.iso.datetime().nullish(),
   })
   .openapi("TokenCreate", { example: { name: "ci-github", role: "publisher", model_glob: "fraud-*" } });

@@ -302,7 +302,7 @@ export async function completeUpload(m: Mutation, bucket: R2Bucket, ctx: UploadC
     }),
   ]);
   throw unprocessable(
-    `the assembled bytes do not match the declared sha256 ${artifact.sha256}; they were discarded. Start a new upload and send the parts again`,
+    `the assembled bytes have sha256 ${evidence.actual_sha256 ?? "(none: nothing was assembled)"}, not the declared ${artifact.sha256}; they were discarded. Start a new upload and send the parts again`,
     { reason: "sha256_mismatch", upload_id: session.id, ...evidence },
   );
 }
