@@ -37,7 +37,7 @@ describe("searches past D1's 50-byte LIKE pattern", () => {
     }
     const name = uniqueName("like");
     await createModel(name);
-    const found = await (await mlflow("registered-models/search", `name LIKE '${name.slice(0, 20)}%'`)).json();
+    const found: any = await (await mlflow("registered-models/search", `name LIKE '${name.slice(0, 20)}%'`)).json();
     expect(found.registered_models.map((m: any) => m.name)).toContain(name);
   });
 });
@@ -63,13 +63,13 @@ describe("queries past D1's 100 bound parameters", () => {
     const list = (n: number) => Array.from({ length: n }, (_, i) => `'run-${i}'`).join(", ");
     const res = await mlflow("model-versions/search", `run_id IN (${list(1000)}) AND name = '${name}'`);
     expect(res.status).toBe(200);
-    expect((await res.json()).model_versions.map((v: any) => v.run_id)).toEqual(["run-777"]);
+    expect(((await res.json()) as any).model_versions.map((v: any) => v.run_id)).toEqual(["run-777"]);
     expect((await mlflow("model-versions/search", `run_id IN (${list(1001)})`)).status).toBe(400);
     const chain = (n: number) => Array.from({ length: n }, (_, i) => `tags.k${i} = 'v'`).join(" AND ");
     expect((await mlflow("model-versions/search", chain(32))).status).toBe(200);
     const refused = await mlflow("model-versions/search", chain(33));
     expect(refused.status).toBe(400);
-    expect((await refused.json()).message).toMatch(/at most 32/);
+    expect(((await refused.json()) as any).message).toMatch(/at most 32/);
   });
 });
 
@@ -86,7 +86,7 @@ describe("semver ranges with many prerelease alternatives", () => {
     expect(refused.error.message).toMatch(/17 alternatives.*at most 16/);
     const hop = await call("GET", `/v1/r/${name}/${encodeURIComponent(range(150))}/model.bin`);
     expect(hop.status).toBe(400);
-    expect((await hop.json()).error.details.field).toBe("ref");
+    expect(((await hop.json()) as any).error.details.field).toBe("ref");
   });
 });
 
@@ -202,4 +202,216 @@ describe("messages a person can act on", () => {
     const res = await callJson("POST", "/v1/tokens", 400, { body: { name: "wide", role: "reader", model_glob: `${"a".repeat(50)}*` } });
     expect(res.error.details.issues[0].path).toBe("model_glob");
   });
+});
+
+// ---- the spec-driven limits fuzz ----------------------------------------------------------------------------------
+
+/**
+ * For every operation of /openapi.json, every string, array, record and number it takes (path, query, header and
+ * JSON body, nested fields included) is sent at its declared bound and just past it, inside an otherwise minimal
+ * request. No answer is a 5xx; a value past its bound is refused with a 4xx that changes nothing (every table's row
+ * count, audit_events included, reads the same). Inputs without a declared bound are listed and must not exist.
+ */
+describe("the limits declared in /openapi.json", () => {
+  type Schema = Record<string, any>;
+  interface Slot {
+    where: "path" | "query" | "header" | "body";
+    /** The parameter name, or the JSON path into the body. */
+    path: (string | number)[];
+    schema: Schema;
+  }
+  interface Edge {
+    value: unknown;
+    past: boolean;
+    what: string;
+  }
+
+  const app = createApp();
+  let spec: { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, Schema> } };
+  let fingerprint: string;
+  const resolveRef = (schema: Schema | undefined): Schema => {
+    let s = schema ?? {};
+    while (s.$ref) s = spec.components.schemas[s.$ref.split("/").pop()!] ?? {};
+    return s;
+  };
+  /** The member that is not null, for `X | null` unions. */
+  const members = (s: Schema): Schema[] => (s.anyOf ?? s.oneOf ?? [s]).map(resolveRef).filter((m: Schema) => m.type !== "null");
+  const typeOf = (s: Schema): string | undefined => [s.type].flat().find((t) => t !== "null");
+
+  /** A small value the schema accepts as far as types go; enough to reach the field being pushed. */
+  function sample(schema: Schema, depth = 0): unknown {
+    const s = members(resolveRef(schema))[0] ?? {};
+    if (s.example !== undefined) return s.example;
+    if (s.enum) return s.enum[0];
+    if (s.default !== undefined) return s.default;
+    switch (typeOf(s)) {
+      case "string":
+        return s.format === "date-time" ? "2030-01-01T00:00:00Z" : s.format === "uri" ? "https://example.com/hook" : "a".repeat(Math.max(1, s.minLength ?? 1));
+      case "integer":
+      case "number":
+        return s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 1);
+      case "boolean":
+        return false;
+      case "array":
+        return Array.from({ length: s.minItems ?? 0 }, () => sample(s.items ?? {}, depth + 1));
+      case "object": {
+        if (depth > 4) return {};
+        return Object.fromEntries((s.required ?? []).map((k: string) => [k, sample(s.properties?.[k] ?? {}, depth + 1)]));
+      }
+      default:
+        return "a";
+    }
+  }
+
+  /** Every field of a body schema, nested objects and array items included. */
+  function bodySlots(schema: Schema, path: (string | number)[] = [], depth = 0): Slot[] {
+    if (depth > 5) return [];
+    const out: Slot[] = [];
+    for (const s of members(resolveRef(schema))) {
+      out.push({ where: "body", path, schema: s });
+      if (typeOf(s) === "object") for (const [k, child] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) out.push(...bodySlots(child, [...path, k], depth + 1));
+      if (typeOf(s) === "array" && s.items) out.push(...bodySlots(s.items, [...path, 0], depth + 1));
+    }
+    return out.filter((slot) => slot.path.length > 0 || typeOf(slot.schema) !== "object" || slot.schema.additionalProperties);
+  }
+
+  const nextUp = (x: number) => (Number.isInteger(x) ? x + 1 : x + Math.max(Math.abs(x) * Number.EPSILON, Number.MIN_VALUE));
+  const nextDown = (x: number) => (Number.isInteger(x) ? x - 1 : x - Math.max(Math.abs(x) * Number.EPSILON, Number.MIN_VALUE));
+
+  /** The values at and just past each bound the schema declares; `missing` when a string, array or record has none. */
+  function edgesOf(schema: Schema): { edges: Edge[]; missing: boolean } {
+    const s = schema;
+    const edges: Edge[] = [];
+    const type = typeOf(s);
+    if (type === "string") {
+      // Fixed grammars are bounded by their format.
+      if (s.enum || ["date-time", "date", "uuid"].includes(s.format)) return { edges, missing: false };
+      if (s.maxLength !== undefined) {
+        edges.push({ value: "a".repeat(s.maxLength), past: false, what: `maxLength ${s.maxLength}` });
+        edges.push({ value: "a".repeat(s.maxLength + 1), past: true, what: `maxLength ${s.maxLength} + 1` });
+      }
+      if (s.minLength > 0) edges.push({ value: "a".repeat(s.minLength - 1), past: true, what: `minLength ${s.minLength} - 1` });
+      return { edges, missing: s.maxLength === undefined };
+    }
+    if (type === "integer" || type === "number") {
+      if (s.maximum !== undefined) edges.push({ value: s.maximum, past: false, what: `maximum ${s.maximum}` }, { value: nextUp(s.maximum), past: true, what: `maximum ${s.maximum} + 1` });
+      if (s.minimum !== undefined) edges.push({ value: s.minimum, past: false, what: `minimum ${s.minimum}` }, { value: nextDown(s.minimum), past: true, what: `minimum ${s.minimum} - 1` });
+      if (s.exclusiveMaximum !== undefined) edges.push({ value: s.exclusiveMaximum, past: true, what: `exclusiveMaximum ${s.exclusiveMaximum}` });
+      if (s.exclusiveMinimum !== undefined) edges.push({ value: s.exclusiveMinimum, past: true, what: `exclusiveMinimum ${s.exclusiveMinimum}` });
+      // Numbers are bounded by JSON's doubles; the extremes must still be answered below 500.
+      edges.push({ value: 1e308, past: s.maximum !== undefined && s.maximum < 1e308, what: "1e308" }, { value: -1e308, past: s.minimum !== undefined && s.minimum > -1e308, what: "-1e308" });
+      return { edges, missing: false };
+    }
+    if (type === "array") {
+      const item = sample(s.items ?? {});
+      if (s.maxItems !== undefined) {
+        edges.push({ value: Array.from({ length: s.maxItems }, () => item), past: false, what: `maxItems ${s.maxItems}` });
+        edges.push({ value: Array.from({ length: s.maxItems + 1 }, () => item), past: true, what: `maxItems ${s.maxItems} + 1` });
+      }
+      if (s.minItems > 0) edges.push({ value: Array.from({ length: s.minItems - 1 }, () => item), past: true, what: `minItems ${s.minItems} - 1` });
+      return { edges, missing: s.maxItems === undefined };
+    }
+    if (type === "object" && s.additionalProperties && typeof s.additionalProperties === "object") {
+      const value = sample(s.additionalProperties);
+      const record = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, value]));
+      if (s.maxProperties !== undefined) {
+        edges.push({ value: record(s.maxProperties), past: false, what: `maxProperties ${s.maxProperties}` });
+        edges.push({ value: record(s.maxProperties + 1), past: true, what: `maxProperties ${s.maxProperties} + 1` });
+      }
+      return { edges, missing: s.maxProperties === undefined };
+    }
+    return { edges, missing: false };
+  }
+
+  const setAt = (target: unknown, path: (string | number)[], value: unknown): unknown => {
+    if (path.length === 0) return value;
+    const [head, ...rest] = path;
+    if (typeof head === "number") {
+      const list = Array.isArray(target) && target.length > 0 ? [...target] : [undefined];
+      list[head] = setAt(list[head] ?? {}, rest, value);
+      return list;
+    }
+    const object = target && typeof target === "object" && !Array.isArray(target) ? { ...(target as object) } : {};
+    return { ...object, [head as string]: setAt((object as Record<string, unknown>)[head as string], rest, value) };
+  };
+
+  let model: string;
+  const fixture = (param: string): string =>
+    (({ name: model, v: "1", ref: "champion", id: crypto.randomUUID(), path: "model.bin", n: "1" }) as Record<string, string>)[param] ?? "1";
+
+  async function send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<Response> {
+    const ctx = createExecutionContext();
+    const init: RequestInit = { method, headers: { Authorization: `Bearer ${ADMIN}`, ...headers }, body, redirect: "manual" };
+    const res = await app.fetch(new Request(`${BASE}${url}`, init), env, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+
+  const stateNow = async () => JSON.stringify(await env.DB.prepare(fingerprint).first());
+
+  it("no 5xx at or past any declared bound, and a refused request changes nothing; every input is bounded", async () => {
+    model = uniqueName("bounds");
+    await createModel(model);
+    await createVersion(model, "1.0.0");
+    spec = await callJson("GET", "/openapi.json", 200, { token: null });
+    const tables = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations'",
+    ).all<{ name: string }>();
+    fingerprint = `SELECT ${tables.results.map(({ name }) => `(SELECT COUNT(*) FROM "${name}") AS "${name}"`).join(", ")}`;
+
+    const statuses: Record<number, number> = {};
+    const missing: string[] = [];
+    const failures: string[] = [];
+    let cases = 0;
+    let operations = 0;
+    for (const [template, ops] of Object.entries(spec.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        operations++;
+        const params = (op.parameters ?? []) as { name: string; in: string; schema: Schema }[];
+        const json = op.requestBody?.content?.["application/json"]?.schema as Schema | undefined;
+        const slots: Slot[] = [
+          ...params.filter((p) => p.in !== "cookie").map((p) => ({ where: p.in as Slot["where"], path: [p.name], schema: resolveRef(p.schema) })),
+          ...(json ? bodySlots(json) : []),
+        ];
+        const baseBody = json ? sample(json) : undefined;
+        for (const slot of slots) {
+          const { edges, missing: unbounded } = edgesOf(slot.schema);
+          const label = `${method.toUpperCase()} ${template} ${slot.where}:${slot.path.join(".") || "(body)"}`;
+          if (unbounded) missing.push(label);
+          for (const edge of edges) {
+            const pathValue = (name: string) => (slot.where === "path" && slot.path[0] === name ? String(edge.value) : fixture(name));
+            let url = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(pathValue(name)));
+            const query = new URLSearchParams();
+            for (const p of params.filter((p) => p.in === "query")) {
+              const value = slot.where === "query" && slot.path[0] === p.name ? edge.value : (p as { required?: boolean }).required ? sample(p.schema) : undefined;
+              if (value === undefined) continue;
+              for (const v of [value].flat()) query.append(p.name, typeof v === "string" ? v : JSON.stringify(v));
+            }
+            if ([...query].length > 0) url += `?${query}`;
+            const headers: Record<string, string> = {};
+            if (slot.where === "header") headers[String(slot.path[0])] = String(edge.value);
+            let body: string | undefined;
+            if (json) {
+              body = JSON.stringify(slot.where === "body" ? setAt(baseBody, slot.path, edge.value) : baseBody);
+              headers["Content-Type"] = "application/json";
+            }
+            const before = edge.past ? await stateNow() : "";
+            const res = await send(method.toUpperCase(), url, headers, body);
+            const text = method === "head" ? "" : await res.text();
+            cases++;
+            statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+            const where = `${label} ${edge.what} → ${res.status} ${text.slice(0, 200)}`;
+            if (res.status >= 500) failures.push(where);
+            else if (edge.past && res.status < 400) failures.push(`accepted past its bound: ${where}`);
+            else if (edge.past && (await stateNow()) !== before) failures.push(`refused but changed state: ${where}`);
+          }
+        }
+      }
+    }
+    const seen = Object.entries(statuses).map(([s, n]) => `${s}×${n}`).join(" ");
+    console.log(`limits fuzz: ${cases} cases over ${operations} operations; statuses ${seen}`);
+    expect(failures).toEqual([]);
+    expect(missing, "inputs without a declared bound (maxLength, maxItems, maxProperties)").toEqual([]);
+    expect(cases).toBeGreaterThan(200);
+  }, 300_000);
 });

@@ -19,6 +19,8 @@ export const CompareRuleSchema = z.strictObject({
 
 /** 31 days: a look-back longer than the registry keeps meaningful windows, and far inside the Date range. */
 export const MAX_WINDOW_S = 31 * 24 * 3600;
+/** Floors are checked one by one on every promotion; a model has at most 1000 metrics. */
+export const MAX_FLOORS = 1000;
 /** A safe integer: the count of observations a rule waits for. */
 export const MAX_MIN_SAMPLES = 1e12;
 
@@ -50,7 +52,11 @@ export const PolicySchema = z.strictObject({
   /** when true, even an admin's direct PUT of the Production ref must pass the gates (unless forced) */
   require_pipeline: z.boolean().default(false),
   /** minimum values of the candidate's metrics */
-  floors: z.record(MetricName, z.number()).default({}),
+  floors: z
+    .record(MetricName, z.number())
+    .refine((f) => Object.keys(f).length <= MAX_FLOORS, `at most ${MAX_FLOORS} floors`)
+    .meta({ maxProperties: MAX_FLOORS })
+    .default({}),
   compare: CompareRuleSchema.optional(),
   auto_rollback: AutoRollbackRuleSchema.optional(),
   drift: DriftRuleSchema.optional(),

@@ -24,7 +24,7 @@ const ObservationReport = z
     metrics: ObservedMetrics.refine((m) => {
       const n = Object.keys(m).length;
       return n >= 1 && n <= MAX_METRICS_PER_REPORT;
-    }, `a report carries 1 to ${MAX_METRICS_PER_REPORT} metrics`),
+    }, `a report carries 1 to ${MAX_METRICS_PER_REPORT} metrics`).openapi({ minProperties: 1, maxProperties: MAX_METRICS_PER_REPORT }),
     count: z.number().int().min(1).max(MAX_COUNT).optional().openapi({
       description: "How many identical observations the values stand for (default 1), e.g. 37 requests that were all correct",
     }),

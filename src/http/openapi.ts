@@ -49,6 +49,7 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 
 export const ModelNameParam = z
   .string()
+  .max(128)
   .regex(MODEL_NAME_PATTERN, "model names start with a letter or digit and use letters, digits, '.', '_' and '-' (at most 128)")
   .openapi({ param: { name: "name", in: "path" }, example: "flight_delay" });
 

@@ -10,7 +10,7 @@ import { routingKey } from "../domain/canary";
 import { isoAt } from "../domain/clock";
 import { badRequest } from "../domain/errors";
 import { MODEL_NAME_PATTERN } from "../domain/names";
-import { formatReference, MAX_REFERENCE_LENGTH, parseReference, parseSelector, type ModelReference } from "../domain/reference";
+import { formatReference, MAX_ARTIFACT_PATH_BYTES, MAX_REFERENCE_LENGTH, parseReference, parseSelector, type ModelReference } from "../domain/reference";
 import type { AppEnv } from "../env";
 import { readResolution, resolveCacheKey, resolvedFrom, type Resolved } from "../store/resolve";
 import { principalOf, touchTokenIfStale } from "../store/tokens";
@@ -124,8 +124,11 @@ const oneHop = {
   request: {
     params: z.object({
       name: ModelNameParam,
-      ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "Production" }),
-      path: z.string().openapi({ param: { name: "path", in: "path" }, description: "Artifact path; may contain '/'", example: "model.onnx" }),
+      ref: z.string().max(MAX_REFERENCE_LENGTH).openapi({ param: { name: "ref", in: "path" }, example: "Production" }),
+      path: z
+        .string()
+        .max(3 * MAX_ARTIFACT_PATH_BYTES)
+        .openapi({ param: { name: "path", in: "path" }, description: "Artifact path; may contain '/' (at most 512 bytes once decoded)", example: "model.onnx" }),
     }),
     query: z.object({ key: RoutingKeyQuery }),
   },
