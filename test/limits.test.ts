@@ -415,3 +415,40 @@ describe("the limits declared in /openapi.json", () => {
     expect(cases).toBeGreaterThan(200);
   }, 300_000);
 });
+
+describe("did you mean", () => {
+  it("suggests the stage a reference or a stage transition misspelled", async () => {
+    const name = uniqueName("typo");
+    await createModel(name);
+    await createVersion(name, "1.0.0");
+    const ref = await callJson("GET", `/v1/resolve?ref=${encodeURIComponent(`models:/${name}/Prodution`)}`, 400);
+    expect(ref.error.message).toMatch(/Did you mean 'Production'\?/);
+    const stage = await callJson("POST", `/v1/models/${name}/versions/1/stage`, 400, { body: { stage: "Stagign", reason: "try" } });
+    expect(stage.error.message).toMatch(/Did you mean 'Staging'\?/);
+  });
+
+  it("suggests the refs of the model for an alias that is not set", async () => {
+    const name = uniqueName("alias");
+    await createModel(name);
+    await createVersion(name, "1.0.0");
+    await callJson("PUT", `/v1/models/${name}/refs/champion`, 200, { body: { version: 1 } });
+    const res = await callJson("GET", `/v1/resolve?ref=${encodeURIComponent(`models:/${name}@champio`)}`, 404);
+    expect(res.error.details.suggestions).toEqual(["champion"]);
+    expect(res.error.message).toMatch(/Did you mean 'champion'\?/);
+  });
+
+  it("suggests model names, only from the caller's scope", async () => {
+    const stem = uniqueName("scope");
+    await createModel(`${stem}-fraud`);
+    await createModel(`x${stem}-fraud`);
+    const res = await callJson("GET", `/v1/models/${stem}-frud`, 404);
+    expect(res.error.details.suggestions).toEqual([`${stem}-fraud`, `x${stem}-fraud`]);
+    expect(res.error.message).toContain(`Did you mean '${stem}-fraud' or 'x${stem}-fraud'?`);
+    // A token scoped to x… never hears of the other model, though it is the closer one.
+    const scoped = await callJson("POST", "/v1/tokens", 201, { body: { name: uniqueName("t"), role: "reader", model_glob: `x${stem}*` } });
+    const hidden = await callJson("GET", `/v1/models/x${stem}-frud`, 404, { token: scoped.secret });
+    expect(hidden.error.details.suggestions).toEqual([`x${stem}-fraud`]);
+    const outside = await callJson("GET", `/v1/resolve?ref=${encodeURIComponent(`models:/x${stem}-fraudd/latest`)}`, 404, { token: scoped.secret });
+    expect(outside.error.details.suggestions).toEqual([`x${stem}-fraud`]);
+  });
+});

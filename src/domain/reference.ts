@@ -13,6 +13,7 @@
 import semver from "semver";
 import { badRequest } from "./errors";
 import { MAX_RANGE_ALTERNATIVES, rangeCost, rangePlan } from "./ranges";
+import { closestNames, didYouMean } from "./suggest";
 import { canonicalStage, classifyRefName, isReservedRefName, MODEL_NAME_PATTERN, type Stage } from "./names";
 
 export type Selector =
@@ -185,9 +186,10 @@ function selectorOf(segment: string, input: string, model: string | null): Selec
   }
 
   const words = `"${segment}" is not a stage (Production, Staging), "latest", a version number, a semantic version or a semver range`;
-  if (classifyRefName(segment)?.kind !== "alias") return fail("bad_selector", words);
+  const meant = didYouMean(closestNames(segment, ["Production", "Staging", "latest"], 1));
+  if (classifyRefName(segment)?.kind !== "alias") return fail("bad_selector", `${words}.${meant}`);
   const spelled = model === null ? `"@${segment}"` : `models:/${model}@${segment}`;
-  return fail("bad_selector", `${words}; an alias is written ${spelled}`);
+  return fail("bad_selector", `${words}; an alias is written ${spelled}.${meant}`);
 }
 
 function versionNumber(digits: string, segment: string, input: string): number {

@@ -2,6 +2,9 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError, type ErrorCode } from "../domain/errors";
+import { didYouMean } from "../domain/suggest";
+import type { AppEnv } from "../env";
+import { modelNameSuggestions } from "../registry/suggestions";
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   BAD_REQUEST: 400,
@@ -30,14 +33,26 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
 
 export const statusOf = (code: ErrorCode) => STATUS[code];
 
+/** A missing model's error, with the closest names the caller may read; any failure to look leaves it as it was. */
+async function withSuggestions(error: DomainError, c: Context<AppEnv>): Promise<{ message: string; details: unknown }> {
+  const details = error.details as { model?: unknown; reason?: unknown } | undefined;
+  const principal = c.get("principal");
+  if (error.code !== "NOT_FOUND" || details?.reason !== "no_model" || typeof details.model !== "string" || !principal) {
+    return { message: error.message, details: error.details };
+  }
+  const suggestions = await modelNameSuggestions(c.var.db, principal, details.model).catch(() => []);
+  return { message: suggestions.length > 0 ? `${error.message}.${didYouMean(suggestions)}` : error.message, details: { ...details, suggestions } };
+}
+
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
 /** The one place an error becomes a response: known errors keep their status, the rest are logged 500s. */
-export function errorResponse(error: unknown, c: Context): Response {
+export async function errorResponse(error: unknown, c: Context<AppEnv>): Promise<Response> {
   if (error instanceof DomainError) {
-    const response = c.json(errorBody(error.code, error.message, error.details), STATUS[error.code]);
+    const { message, details } = await withSuggestions(error, c);
+    const response = c.json(errorBody(error.code, message, details), STATUS[error.code]);
     if (error.code === "UNAUTHENTICATED") response.headers.set("WWW-Authenticate", 'Bearer realm="edgereg"');
     return response;
   }

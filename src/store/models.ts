@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { conflict, notFound } from "../domain/errors";
+import { conflict, modelNotFound } from "../domain/errors";
 import { auditInsert, type Mutation } from "./audit";
 import { inList, isUniqueViolation, type Database } from "./db";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
@@ -28,7 +28,7 @@ export async function findModel(db: Database, name: string): Promise<ModelRow | 
 
 export async function requireModel(db: Database, name: string): Promise<ModelRow> {
   const model = await findModel(db, name);
-  if (!model) throw notFound(`model '${name}' does not exist`, { model: name });
+  if (!model) throw modelNotFound(name);
   return model;
 }
 
@@ -170,4 +170,15 @@ function toView(
     refs: Object.fromEntries(refRows.map((r) => [r.name, r.number])),
     latest_version: latest,
   };
+}
+
+/** Names within `slack` characters of `length`, at most `limit`: the candidates a "did you mean" compares. */
+export async function modelNamesNear(db: Database, length: number, slack: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ name: models.name })
+    .from(models)
+    .where(sql`length(${models.name}) BETWEEN ${length - slack} AND ${length + slack}`)
+    .orderBy(asc(models.name))
+    .limit(limit);
+  return rows.map((r) => r.name);
 }

@@ -7,7 +7,7 @@
  * per request cost more CPU than D1 itself (bench/resolve.mjs). The text depends only on the selector's kind (and a
  * range's text), so it is built once per isolate and bound per request.
  */
-import { badRequest, notFound } from "../domain/errors";
+import { badRequest, modelNotFound, notFound } from "../domain/errors";
 import { MAX_RANGE_ALTERNATIVES, rangeCost, rangePlan, type Bound, type Triple } from "../domain/ranges";
 import { formatSelector, type ModelReference, type Selector } from "../domain/reference";
 import { StalenessCache } from "../domain/staleness-cache";
@@ -69,7 +69,7 @@ export interface Resolved extends Resolution {
 
 /** Turns the rows into the answer; throws notFound saying what is missing. */
 export function resolvedFrom(rows: ResolutionRows, reference: ModelReference, routingKey: () => string, base: string): Resolved {
-  if (!rows.model) throw notFound(`model '${reference.model}' does not exist`, { model: reference.model, reason: "no_model" });
+  if (!rows.model) throw modelNotFound(reference.model);
   const resolution = chooseVersion({ reference, refs: rows.refs, rollout: rows.rollout, versions: rows.versions, routingKey });
   const row = rows.versions.find((v) => v.id === resolution.versionId)!;
   const refNames = rows.refs.filter((r) => r.versionId === row.id).map((r) => r.name);
