@@ -42,6 +42,19 @@ describe("searches past D1's 50-byte LIKE pattern", () => {
   });
 });
 
+describe("the audit log's action family filter", () => {
+  it("takes a family of up to 64 characters (past LIKE's 50 bytes) and matches by prefix", async () => {
+    const name = uniqueName("audit");
+    await createModel(name);
+    const family = await callJson("GET", `/v1/audit?model=${name}&action=${encodeURIComponent("model.*")}`, 200);
+    expect(family.items.map((e: any) => e.action)).toEqual(["model.create"]);
+    const long = await callJson("GET", `/v1/audit?action=${encodeURIComponent(`${"a".repeat(62)}.*`)}`, 200);
+    expect(long.items).toEqual([]);
+    // `_` is a literal, not LIKE's any-character.
+    expect((await callJson("GET", `/v1/audit?model=${name}&action=${encodeURIComponent("model_create.*")}`, 200)).items).toEqual([]);
+  });
+});
+
 describe("queries past D1's 100 bound parameters", () => {
   it("filters /v1/models by 100 tags; 101 is a 400 naming tag", async () => {
     const name = uniqueName("tags");
@@ -288,6 +301,8 @@ describe("the limits declared in /openapi.json", () => {
       if (s.enum || ["date-time", "date", "uuid"].includes(s.format)) return { edges, missing: false };
       if (s.maxLength !== undefined) {
         edges.push({ value: "a".repeat(s.maxLength), past: false, what: `maxLength ${s.maxLength}` });
+        // SQL pattern characters and a family suffix at full length: what reaches LIKE, GLOB or a prefix match.
+        if (s.maxLength >= 2) edges.push({ value: `${"%_*?[".repeat(s.maxLength).slice(0, s.maxLength - 2)}.*`, past: false, what: `maxLength ${s.maxLength} of pattern characters` });
         edges.push({ value: "a".repeat(s.maxLength + 1), past: true, what: `maxLength ${s.maxLength} + 1` });
       }
       if (s.minLength > 0) edges.push({ value: "a".repeat(s.minLength - 1), past: true, what: `minLength ${s.minLength} - 1` });
