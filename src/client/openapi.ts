@@ -222,7 +222,7 @@ export interface paths {
                     limit?: number;
                     /** @description Case-insensitive substring of the name */
                     q?: string;
-                    /** @description key=value; repeat to require several */
+                    /** @description key=value; repeat to require several (at most 100, as a model has at most 100 tags) */
                     tag?: string | string[];
                 };
                 header?: never;
@@ -3611,7 +3611,7 @@ export interface paths {
                 header?: never;
                 path: {
                     name: string;
-                    /** @description Artifact path; may contain '/' */
+                    /** @description Artifact path; may contain '/' (at most 512 bytes once decoded) */
                     path: string;
                     ref: string;
                 };
@@ -3704,7 +3704,7 @@ export interface paths {
                 header?: never;
                 path: {
                     name: string;
-                    /** @description Artifact path; may contain '/' */
+                    /** @description Artifact path; may contain '/' (at most 512 bytes once decoded) */
                     path: string;
                     ref: string;
                 };
@@ -4641,8 +4641,8 @@ export interface components {
                 count?: number;
                 /**
                  * @example {
-                 *       "accuracy": 0.93,
-                 *       "auc": 0.971
+                 *       "correct": 1,
+                 *       "latency_ms": 41.5
                  *     }
                  */
                 metrics: {

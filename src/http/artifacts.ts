@@ -6,8 +6,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireRole } from "../auth/middleware";
 import { badRequest, notFound } from "../domain/errors";
-import { validateArtifactPath } from "../domain/reference";
-import { parseVersionKey } from "../domain/versions";
+import { MAX_ARTIFACT_PATH_BYTES, validateArtifactPath } from "../domain/reference";
+import { artifactUrl, parseVersionKey } from "../domain/versions";
 import type { AppEnv } from "../env";
 import {
   abortUpload,
@@ -46,6 +46,8 @@ const PartParams = UploadParams.extend({
 });
 const ArtifactPathParam = z
   .string()
+  // Percent-encoded, so up to three characters per byte of the 512-byte path.
+  .max(3 * MAX_ARTIFACT_PATH_BYTES)
   .openapi({ param: { name: "path", in: "path" }, description: "Artifact path as declared; may contain '/' (each segment URL-encoded)", example: "model/weights.safetensors" });
 
 export const ArtifactUploaded = z
@@ -248,8 +250,8 @@ const downloadRoute = (method: "get" | "head", summary: string) => ({
   request: {
     params: artifactParams,
     headers: z.object({
-      Range: z.string().optional().openapi({ example: "bytes=0-1048575" }),
-      "If-None-Match": z.string().optional().openapi({ description: "The ETag (the quoted sha256) of a copy you hold" }),
+      Range: z.string().max(1024).optional().openapi({ example: "bytes=0-1048575" }),
+      "If-None-Match": z.string().max(8192).optional().openapi({ description: "The ETag (the quoted sha256) of a copy you hold" }),
     }),
   },
   responses: {

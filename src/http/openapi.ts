@@ -3,6 +3,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { DomainError } from "../domain/errors";
 import { MODEL_NAME_PATTERN } from "../domain/names";
+import { closestNames, didYouMean } from "../domain/suggest";
 import type { AppEnv } from "../env";
 import type { CommandContext } from "../registry/context";
 
@@ -48,6 +49,7 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 
 export const ModelNameParam = z
   .string()
+  .max(128)
   .regex(MODEL_NAME_PATTERN, "model names start with a letter or digit and use letters, digits, '.', '_' and '-' (at most 128)")
   .openapi({ param: { name: "name", in: "path" }, example: "flight_delay" });
 
@@ -67,12 +69,20 @@ export const paged = <T extends z.ZodType>(item: T) =>
 
 export const Reason = z.string().max(2000, "reason is at most 2000 characters");
 
+/** For a value outside an enum (a stage spelled `Prodution`), the allowed value it was meant to be. */
+function suggestionFor(issue: { code: string; path: PropertyKey[]; values?: unknown[] }, input: unknown): string {
+  if (issue.code !== "invalid_value" || !issue.values?.every((v) => typeof v === "string")) return "";
+  const given = issue.path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<PropertyKey, unknown>)[key] : undefined), input);
+  return typeof given === "string" ? didYouMean(closestNames(given, issue.values as string[], 1)) : "";
+}
+
 /** Every router shares the validation hook, so a bad field always answers 400 in the project's error shape. */
 export function router() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
+        const input = (result as { data?: unknown }).data;
+        const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message + suggestionFor(i, input), code: i.code }));
         const first = issues[0];
         throw new DomainError(
           "VALIDATION_FAILED",

@@ -8,7 +8,7 @@
  * serialised writes enforce them without a read-then-write race.
  */
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { conflict, notFound, unprocessable } from "../domain/errors";
+import { conflict, modelNotFound, notFound, unprocessable } from "../domain/errors";
 import { describeKey, type VersionKey, type VersionStatus } from "../domain/versions";
 import { auditInsertIfChanged, type Mutation } from "./audit";
 import { headBlob, putBlob } from "./blobs";
@@ -52,7 +52,7 @@ export async function findArtifactTarget(db: Database, modelName: string, key: V
     .leftJoin(artifacts, and(eq(artifacts.versionId, versions.id), eq(artifacts.path, path)))
     .where(eq(models.name, modelName))
     .get();
-  if (!row) throw notFound(`model '${modelName}' does not exist`, { model: modelName });
+  if (!row) throw modelNotFound(modelName);
   if (!row.version) throw missingVersion(modelName, key);
   return { model: row.model, version: row.version, path, artifact: row.artifact };
 }

@@ -76,6 +76,12 @@ export async function completeBlobUpload(
     return await bucket.resumeMultipartUpload(blobKey(sha256), r2UploadId).complete(parts);
   } catch (error) {
     if (isNoSuchUpload(error)) return null;
+    // A part sent again while completing: R2 holds a newer part than the one D1 listed.
+    if (isInvalidPart(error)) {
+      throw conflict("a part was sent again while this upload was completing; send complete again once every part has been answered", {
+        reason: "parts_changed",
+      });
+    }
     throw error;
   }
 }
@@ -188,9 +194,12 @@ async function refuseBodies<T>(write: () => Promise<T>, expected: Expected): Pro
     if (expected.bodyFailed) throw badRequest("the request body ended before all its bytes arrived", { reason: "body_incomplete" });
     const message = error instanceof Error ? error.message : String(error);
     if (/\(10037\)|SHA-256 checksum/i.test(message)) {
-      throw unprocessable(`the body's SHA-256 differs from the declared ${expected.sha256}`, {
+      // R2's refusal names the digest it computed ("Actual SHA-256 was: …"); without it, the received one is unknown.
+      const received = /Actual SHA-256 was:\s*([0-9a-f]{64})/i.exec(message)?.[1]?.toLowerCase() ?? null;
+      throw unprocessable(`the body's SHA-256 is ${received ?? "different"}, not the declared ${expected.sha256}`, {
         reason: "sha256_mismatch",
         expected_sha256: expected.sha256,
+        actual_sha256: received,
       });
     }
     if (/FixedLengthStream|expected bytes|too many bytes/i.test(message)) throw sizeMismatch(expected, null);
@@ -210,6 +219,8 @@ function sizeMismatch({ size, partNumber }: Expected, received: number | null) {
     ...(partNumber === undefined ? {} : { part: partNumber }),
   });
 }
+
+const isInvalidPart = (error: unknown) => /\(10025\)|parts could not be found/i.test(String((error as Error)?.message ?? error));
 
 const isNoSuchUpload = (error: unknown) => /\(10024\)|multipart upload does not exist/i.test(String((error as Error)?.message ?? error));
 

@@ -10,7 +10,7 @@
  * ever replace unverified bytes, and on a digest mismatch it deletes only the object it assembled itself.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
-import { badRequest, conflict, notFound, unprocessable } from "../domain/errors";
+import { badRequest, conflict, modelNotFound, notFound, unprocessable } from "../domain/errors";
 import type { VersionKey, VersionStatus } from "../domain/versions";
 import {
   idleCutoff,
@@ -209,7 +209,7 @@ export async function findUpload(db: Database, modelName: string, key: VersionKe
     .leftJoin(artifacts, and(eq(artifacts.versionId, uploads.versionId), eq(artifacts.path, uploads.path)))
     .where(eq(models.name, modelName))
     .get();
-  if (!row) throw notFound(`model '${modelName}' does not exist`, { model: modelName });
+  if (!row) throw modelNotFound(modelName);
   if (!row.version) throw missingVersion(modelName, key);
   if (!row.session || !row.artifact) {
     throw notFound(`version ${row.version.number} of model '${modelName}' has no upload '${id}'`, { upload_id: id });
@@ -302,7 +302,7 @@ export async function completeUpload(m: Mutation, bucket: R2Bucket, ctx: UploadC
     }),
   ]);
   throw unprocessable(
-    `the assembled bytes do not match the declared sha256 ${artifact.sha256}; they were discarded. Start a new upload and send the parts again`,
+    `the assembled bytes have sha256 ${evidence.actual_sha256 ?? "(none: nothing was assembled)"}, not the declared ${artifact.sha256}; they were discarded. Start a new upload and send the parts again`,
     { reason: "sha256_mismatch", upload_id: session.id, ...evidence },
   );
 }

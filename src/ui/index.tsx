@@ -280,9 +280,12 @@ function page(c: Context<AppEnv>, status: ContentfulStatusCode, body: HtmlEscape
   return c.html(body, status);
 }
 
-/** Only UI pages are valid destinations after sign-in: no open redirect. */
+/**
+ * Only UI pages are valid destinations after sign-in: no open redirect. Printable ASCII only (no backslash): CR, LF
+ * or any character a Location header cannot carry would make the redirect itself fail.
+ */
 function safeNext(next: string | undefined): string {
-  return next && /^\/ui(\/[^\\]*|\?[^\\]*)?$/.test(next) && !next.startsWith("/ui/login") && !next.startsWith("//") ? next : "/ui";
+  return next && next.length <= 2048 && /^\/ui(\/[\x21-\x5b\x5d-\x7e]*|\?[\x21-\x5b\x5d-\x7e]*)?$/.test(next) && !next.startsWith("/ui/login") ? next : "/ui";
 }
 
 /** After a failed action or version page, the model page; otherwise the models list. */
