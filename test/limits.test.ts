@@ -127,8 +127,10 @@ describe("a policy's auto-rollback window", () => {
     await r.callJson("POST", "/v1/models", 201, { body: { name } });
     await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: "1.0.0" } });
     await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: "1.1.0" } });
-    await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
-    await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 2 } });
+    for (const version of [1, 2]) {
+      await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version } });
+      await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version } });
+    }
     const rule = { metric: "accuracy", direction: "higher", floor: 0.5, min_samples: 1_000, window_s: 9e15 };
     const refused = await r.callJson("PUT", `/v1/models/${name}/policy`, 400, { body: { auto_rollback: rule } });
     expect(refused.error.details.issues[0].path).toBe("auto_rollback.window_s");
