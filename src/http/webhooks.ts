@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
+import { assertWebhookTarget } from "../domain/webhook-targets";
 import { ALL_EVENTS, WEBHOOK_EVENTS } from "../domain/webhooks";
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks } from "../store/webhooks";
 import { errorsFor, json, jsonBody, mutationOf, paged, PageQuery, router } from "./openapi";
@@ -76,7 +77,11 @@ webhooks.openapi(
     request: jsonBody(WebhookCreate),
     responses: { 201: json(WebhookWithSecret, "The webhook and its signing secret"), ...errorsFor(400, 401, 403) },
   }),
-  async (c) => c.json(await createWebhook(await mutationOf(c), c.req.valid("json")), 201),
+  async (c) => {
+    const body = c.req.valid("json");
+    assertWebhookTarget(body.url, c.env);
+    return c.json(await createWebhook(await mutationOf(c), body), 201);
+  },
 );
 
 webhooks.openapi(

@@ -3,6 +3,7 @@
  * delivery row (the exact body to sign), the first attempt runs after the response (waitUntil), and failed
  * attempts are retried by the cron trigger with backoff until MAX_ATTEMPTS. Every attempt is in the delivery log.
  */
+import { env } from "cloudflare:workers";
 import type { Context } from "hono";
 import { isoAt, type Clock } from "../domain/clock";
 import {
@@ -14,7 +15,8 @@ import {
   subscribes,
   type RegistryEvent,
 } from "../domain/webhooks";
-import type { AppEnv } from "../env";
+import { privateTargetsAllowed, webhookTargetProblem } from "../domain/webhook-targets";
+import type { AppEnv, Env } from "../env";
 import type { Database } from "../store/db";
 import { claimDelivery, dueDeliveries, insertDeliveries, recordAttempt, webhooksFor, type DeliveryRow } from "../store/webhooks";
 
@@ -90,7 +92,22 @@ export async function attemptDelivery(db: Database, clock: Clock, id: string): P
   const delivery = await claimDelivery(db, id, isoAt(started), isoAt(started + LEASE_MS));
   if (!delivery) return;
   let status: number | null = null;
-  let error: string | null = null;
+  // Checked again at delivery: the rule or the variable may have changed since the webhook was created.
+  let error = webhookTargetProblem(delivery.url, { allowPrivate: privateTargetsAllowed((env as Env).WEBHOOK_ALLOW_PRIVATE_TARGETS) });
+  if (error === null) ({ status, error } = await post(delivery));
+  const attempts = [...delivery.attempts, { at: isoAt(started), status, error }];
+  const now = clock.now();
+  const next = nextAttemptAt(attempts.length, now);
+  const outcome = isDelivered(status)
+    ? { status: "delivered" as const }
+    : next === null
+      ? { status: "failed" as const }
+      : { status: "pending" as const, nextAttemptAt: isoAt(next) };
+  await recordAttempt(db, id, attempts, outcome, isoAt(now));
+}
+
+/** One signed POST; redirects are not followed (a 3xx is a failed attempt), so a receiver cannot bounce it inward. */
+async function post(delivery: { id: string; url: string; event: string; secret: string; body: string }): Promise<{ status: number | null; error: string | null }> {
   try {
     const response = await fetch(delivery.url, {
       method: "POST",
@@ -105,21 +122,11 @@ export async function attemptDelivery(db: Database, clock: Clock, id: string): P
       redirect: "manual",
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
-    status = response.status;
     await response.body?.cancel();
-    if (!isDelivered(status)) error = `the receiver answered ${status}`;
+    return { status: response.status, error: isDelivered(response.status) ? null : `the receiver answered ${response.status}` };
   } catch (e) {
-    error = (e instanceof Error ? e.message : String(e)).slice(0, ERROR_CHARS);
+    return { status: null, error: (e instanceof Error ? e.message : String(e)).slice(0, ERROR_CHARS) };
   }
-  const attempts = [...delivery.attempts, { at: isoAt(started), status, error }];
-  const now = clock.now();
-  const next = nextAttemptAt(attempts.length, now);
-  const outcome = isDelivered(status)
-    ? { status: "delivered" as const }
-    : next === null
-      ? { status: "failed" as const }
-      : { status: "pending" as const, nextAttemptAt: isoAt(next) };
-  await recordAttempt(db, id, attempts, outcome, isoAt(now));
 }
 
 /** A new version is created, and READY at once when it declares no artifacts. */
