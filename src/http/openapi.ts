@@ -2,6 +2,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOfRequest } from "../auth/middleware";
+import type { Principal } from "../auth/principal";
 import { DomainError } from "../domain/errors";
 import { MODEL_NAME_PATTERN } from "../domain/names";
 import type { AppEnv } from "../env";
@@ -85,10 +86,10 @@ export function router() {
   });
 }
 
-/** The actor, request and time every mutation records in its audit event. */
-export async function mutationOf(c: Context<AppEnv>): Promise<Mutation> {
+/** The actor, request and time every mutation records in its audit event, and the caller (whose scope dedup checks). */
+export async function mutationOf(c: Context<AppEnv>): Promise<Mutation & { principal: Principal }> {
   const principal = await principalOfRequest(c);
-  return { db: c.var.db, actor: principal.name, requestId: c.var.requestId, now: new Date(c.var.clock.now()).toISOString() };
+  return { db: c.var.db, actor: principal.name, principal, requestId: c.var.requestId, now: new Date(c.var.clock.now()).toISOString() };
 }
 
 /** Absolute URLs in answers point back at the host the client used. */

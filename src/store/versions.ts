@@ -15,6 +15,7 @@ import {
 } from "../domain/versions";
 import { auditInsert, auditInsertIfChanged, guardedAuditInsert, isGuardFailure, type Mutation } from "./audit";
 import { inList, isUniqueViolation, type Database } from "./db";
+import { readableCopy, type ScopedMutation } from "./dedup";
 import { requireModel, type ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
 import { artifacts, refs, rollouts, versionTags, versions } from "./schema";
@@ -115,7 +116,7 @@ export async function requireVersion(db: Database, model: ModelRow, key: Version
  * The number is computed inside the INSERT, so concurrent creations get consecutive numbers; a duplicate semver
  * violates a unique index and nothing of that request is written.
  */
-export async function createVersion(m: Mutation, model: ModelRow, input: NewVersion, base: string): Promise<VersionView> {
+export async function createVersion(m: ScopedMutation, model: ModelRow, input: NewVersion, base: string): Promise<VersionView> {
   const parts = parseSemver(input.semver);
   const id = crypto.randomUUID();
   const declared = input.artifacts ?? [];
@@ -151,8 +152,9 @@ export async function createVersion(m: Mutation, model: ModelRow, input: NewVers
           size: a.size,
           sha256: a.sha256,
           contentType: a.content_type ?? DEFAULT_CONTENT_TYPE,
-          // Bytes already verified for another version are stored once (content-addressed): nothing to upload.
-          verifiedAt: sql`(SELECT ${m.now} FROM artifacts WHERE sha256 = ${a.sha256} AND size = ${a.size} AND verified_at IS NOT NULL LIMIT 1)`,
+          // Bytes verified for a version the caller can read are stored once (content-addressed): nothing to
+          // upload. A copy outside its scope counts for nothing: the version stays PENDING, as if it were absent.
+          verifiedAt: sql`(SELECT ${m.now} WHERE ${readableCopy(a.sha256, a.size, m.principal.modelGlob)})`,
         }),
       ),
       ...tagRows(tags).map((t) => m.db.insert(versionTags).values({ versionId: id, ...t })),
