@@ -34,6 +34,8 @@ export type Credentials =
   | { kind: "none" }
   | { kind: "bootstrap-admin" }
   | { kind: "token"; secretHash: string }
+  /** An admin UI session cookie (UI routes only): the SHA-256 of its id, looked up in D1. */
+  | { kind: "session"; idHash: string }
   | { kind: "invalid"; reason: string };
 
 export type AppEnv = { Bindings: Env; Variables: Variables };
