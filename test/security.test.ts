@@ -28,6 +28,7 @@ import {
   uiSessionOf,
   uniqueName,
 } from "./helpers";
+import { SWAGGER_UI_VERSION } from "../src/http/docs";
 
 const SESSION = "__Host-edgereg_session";
 const RANK = { reader: 0, publisher: 1, admin: 2 } as const;
@@ -126,6 +127,7 @@ describe("routes outside /openapi.json", () => {
     "POST /ui/models/:name/rollouts/:ref/abort": { need: "admin", scoped: true, path: () => `/ui/models/${model}/rollouts/nothing/abort`, form: { reason: "" } },
     "GET /openapi.json": { need: "public", path: () => "/openapi.json" },
     "GET /docs": { need: "public", path: () => "/docs" },
+    [`GET /docs/assets/${SWAGGER_UI_VERSION}/:file`]: { need: "public", path: () => `/docs/assets/${SWAGGER_UI_VERSION}/init.js` },
   };
 
   it("every route the app serves outside /v1 has a row", () => {
