@@ -11,7 +11,7 @@ import type { RegistryEvent } from "../domain/webhooks";
 import type { AppEnv } from "../env";
 import type { Mutation } from "../store/audit";
 import type { Database } from "../store/db";
-import { emitLater } from "./events";
+import { deliveryPolicyOf, emitLater, type DeliveryPolicy } from "./events";
 
 export interface CommandContext extends Mutation {
   principal: Principal;
@@ -35,7 +35,7 @@ export async function contextOf(c: Context<AppEnv>): Promise<CommandContext> {
     requestId: c.var.requestId,
     now: isoAt(clock.now()),
     baseUrl: new URL(c.req.url).origin,
-    emit: (...events) => emitLater({ db, clock, waitUntil: (p) => c.executionCtx.waitUntil(p) }, events),
+    emit: (...events) => emitLater({ db, clock, waitUntil: (p) => c.executionCtx.waitUntil(p), policy: deliveryPolicyOf(c.env) }, events),
   };
 }
 
@@ -46,8 +46,10 @@ export function systemContext(options: {
   actor: string;
   requestId: string;
   waitUntil: (promise: Promise<unknown>) => void;
+  /** The deployment's WEBHOOK_ALLOW_PRIVATE_TARGETS; without it, deliveries reach public targets only. */
+  policy?: DeliveryPolicy;
 }): CommandContext {
-  const { db, clock, actor, requestId, waitUntil } = options;
+  const { db, clock, actor, requestId, waitUntil, policy } = options;
   return {
     db,
     clock,
@@ -56,6 +58,6 @@ export function systemContext(options: {
     requestId,
     now: isoAt(clock.now()),
     baseUrl: "",
-    emit: (...events) => emitLater({ db, clock, waitUntil }, events),
+    emit: (...events) => emitLater({ db, clock, waitUntil, policy }, events),
   };
 }
