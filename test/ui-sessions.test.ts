@@ -4,7 +4,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import type { Env } from "../src/env";
-import { ADMIN, BASE, callJson, sha256Hex, tokenFor, uiSessionOf, uniqueName } from "./helpers";
+import { ADMIN, BASE, callJson, clockedRegistry, sha256Hex, tokenFor, uiSessionOf, uniqueName } from "./helpers";
 
 const SESSION = "__Host-edgereg_session";
 
@@ -84,6 +84,20 @@ describe("UI sessions", () => {
     const short = (await uiSessionOf(expiring.secret, { fresh: true }))!;
     expect(signedIn(await page(short))).toBe(true);
     expect(sentToSignIn(await page(short, { nowMs: Date.now() + 2 * 3600_000 }))).toBe(true);
+  });
+
+  it("the cron trigger drops sessions that ended or expired, and only those", async () => {
+    const token = await tokenFor("reader");
+    const [ended, live] = [(await uiSessionOf(token, { fresh: true }))!, (await uiSessionOf(token, { fresh: true }))!];
+    await signOut(ended);
+    const stored = async (cookie: string) => (await env.DB.prepare("SELECT 1 FROM ui_sessions WHERE id_hash = ?").bind(await sha256Hex(cookie)).first()) !== null;
+    expect(await stored(ended)).toBe(true);
+    await clockedRegistry(Date.now() + 1000).cron();
+    expect(await stored(ended)).toBe(false);
+    expect(await stored(live)).toBe(true);
+    expect(signedIn(await page(live))).toBe(true);
+    await clockedRegistry(Date.now() + 13 * 3600_000).cron();
+    expect(await stored(live)).toBe(false);
   });
 
   it("the bootstrap admin signs in too; rotating ADMIN_TOKEN ends its sessions", async () => {

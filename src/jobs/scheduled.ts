@@ -1,6 +1,6 @@
 /**
  * The cron trigger's work: judge every auto-rollback rule, retry webhook deliveries that are due, then collect
- * orphaned uploads and blobs past their grace period and drop finished rate-limit windows.
+ * orphaned uploads and blobs past their grace period and drop finished rate-limit windows and UI sessions.
  */
 import { isoAt, type Clock } from "../domain/clock";
 import { RATE_WINDOW_MS, windowStartAt } from "../domain/rate-limit";
@@ -10,6 +10,7 @@ import { deliveryPolicyOf, emit, retryDueDeliveries } from "../registry/events";
 import { database } from "../store/db";
 import { collectOrphans, orphanGraceMs } from "../store/orphans";
 import { pruneRateWindows } from "../store/rate-limits";
+import { pruneUiSessions } from "../store/sessions";
 
 export const MAINTENANCE_ACTOR = "edgereg:maintenance";
 
@@ -23,4 +24,5 @@ export async function runScheduled(env: Env, clock: Clock): Promise<void> {
   const now = clock.now();
   await collectOrphans({ db, actor: MAINTENANCE_ACTOR, requestId: run, now: isoAt(now) }, env.ARTIFACTS, orphanGraceMs(env.ORPHAN_GRACE_HOURS));
   await pruneRateWindows(db, windowStartAt(now) - RATE_WINDOW_MS);
+  await pruneUiSessions(db, isoAt(now));
 }

@@ -1,5 +1,5 @@
 /** Admin UI sessions in D1: opened at sign-in, looked up on every UI request, ended by sign-out. */
-import { and, eq, gt, isNull, or } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { auditInsert, auditInsertIfChanged, type Mutation } from "./audit";
 import type { Database } from "./db";
 import { tokens, uiSessions } from "./schema";
@@ -52,4 +52,9 @@ export async function endUiSession(m: Mutation, idHash: string, tokenId: string)
       .where(and(eq(uiSessions.idHash, idHash), isNull(uiSessions.endedAt))),
     auditInsertIfChanged(m, { action: "session.end", after: { token_id: tokenId } }),
   ]);
+}
+
+/** Drops sessions that expired or ended before `before` (cron): they can never sign anyone in again. */
+export async function pruneUiSessions(db: Database, before: string): Promise<void> {
+  await db.delete(uiSessions).where(or(lt(uiSessions.expiresAt, before), lt(uiSessions.endedAt, before)));
 }
