@@ -15,6 +15,8 @@ export interface Env {
   RATE_LIMIT_MUTATIONS_PER_MINUTE?: string;
   /** Hours an orphaned multipart upload or unreferenced blob is kept before the cron trigger collects it. */
   ORPHAN_GRACE_HOURS?: string;
+  /** "true" lets webhooks target loopback, private and link-local addresses (a receiver on the same machine); off by default. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS?: string;
 }
 
 /** Per-request values set by middleware and read by handlers through `c.var`. */
@@ -32,6 +34,8 @@ export type Credentials =
   | { kind: "none" }
   | { kind: "bootstrap-admin" }
   | { kind: "token"; secretHash: string }
+  /** An admin UI session cookie (UI routes only): the SHA-256 of its id, looked up in D1. */
+  | { kind: "session"; idHash: string }
   | { kind: "invalid"; reason: string };
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

@@ -2468,7 +2468,7 @@ export interface paths {
         };
         /**
          * Download a verified artifact
-         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: public, max-age=31536000, immutable, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
+         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: private, max-age=31536000, immutable (never public: the bytes are behind a token), Vary: Authorization, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
          */
         get: {
             parameters: {
@@ -2660,7 +2660,7 @@ export interface paths {
         options?: never;
         /**
          * An artifact's headers (size, ETag, type) without its bytes
-         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: public, max-age=31536000, immutable, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
+         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: private, max-age=31536000, immutable (never public: the bytes are behind a token), Vary: Authorization, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
          */
         head: {
             parameters: {

@@ -17,6 +17,7 @@ import {
   MAX_PART_BYTES,
   MAX_PARTS,
   MIN_PART_BYTES,
+  readBlob,
   readServableArtifact,
   startUpload,
   uploadArtifact,
@@ -30,8 +31,11 @@ import { ArtifactPath, Sha256, VersionStatus } from "./schemas";
 
 export const artifacts = router();
 
-/** Artifacts never change once verified: the edge and clients may keep them for a year without asking again. */
-export const IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+/**
+ * Artifacts never change once verified: the client may keep them for a year without asking again. `private`,
+ * because they are behind a token: a shared cache must never hand them to another caller.
+ */
+export const IMMUTABLE_CACHE_CONTROL = "private, max-age=31536000, immutable";
 
 const ARTIFACT_ROUTE = "/v1/models/:name/versions/:v/artifacts/*";
 /** Segments before the artifact path: "", v1, models, NAME, versions, V, artifacts. */
@@ -127,6 +131,8 @@ export async function serveArtifact(c: Context<AppEnv>, artifact: ServableArtifa
   if (!artifact.verifiedAt) throw notFound(`artifact '${artifact.path}' has not been uploaded yet`, { path: artifact.path, verified: false });
   const etag = `"${artifact.sha256}"`;
   const headers = new Headers({ ETag: etag, "Cache-Control": options.cacheControl, "Accept-Ranges": "bytes" });
+  // The answer depends on who asks: a cache that keeps it anyway must key it by the credential.
+  if (!/no-store/.test(options.cacheControl)) headers.set("Vary", "Authorization");
   if (options.contentLocation) headers.set("Content-Location", options.contentLocation);
   if (matchesAny(c.req.header("If-None-Match"), etag)) return new Response(null, { status: 304, headers });
 
@@ -143,10 +149,16 @@ export async function serveArtifact(c: Context<AppEnv>, artifact: ServableArtifa
   const status = range ? 206 : 200;
   if (c.req.method === "HEAD") return new Response(null, { status, headers });
 
-  const object = await getBlob(c.env.ARTIFACTS, artifact.sha256, range ?? undefined);
+  // Only now, with the caller authorized and the artifact verified, may the Worker's blob cache answer.
+  const bypass = /no-cache/i.test(c.req.header("Cache-Control") ?? "") || /no-cache/i.test(c.req.header("Pragma") ?? "");
+  const blob = await readBlob(c.env.ARTIFACTS, artifact.sha256, artifact.size, range ?? undefined, {
+    cache: bypass || typeof caches === "undefined" ? null : caches.default,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+  });
   // A verified artifact without its blob is an integrity failure of the store, not a client error.
-  if (!object) throw new Error(`blob ${artifact.sha256} of verified artifact '${artifact.path}' is missing from R2`);
-  return new Response(object.body, { status, headers });
+  if (!blob) throw new Error(`blob ${artifact.sha256} of verified artifact '${artifact.path}' is missing from R2`);
+  headers.set("X-Blob-Cache", blob.source === "cache" ? "hit" : "miss");
+  return new Response(blob.body, { status, headers });
 }
 
 /**
@@ -243,7 +255,8 @@ const downloadRoute = (method: "get" | "head", summary: string) => ({
   path: artifactPath,
   summary,
   description:
-    "Streams the bytes with ETag (the quoted sha256), Cache-Control: public, max-age=31536000, immutable, Content-Length, " +
+    "Streams the bytes with ETag (the quoted sha256), Cache-Control: private, max-age=31536000, immutable (never public: " +
+    "the bytes are behind a token), Vary: Authorization, Content-Length, " +
     "Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag " +
     "sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.",
   tags: ["artifacts"],

@@ -14,6 +14,7 @@ export type { ArtifactRow, ArtifactTarget } from "../store/artifacts";
 export type { PartView, UploadSessionView } from "../store/uploads";
 export { MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from "../store/uploads";
 export { getBlob, type ByteRange } from "../store/blobs";
+export { readBlob } from "../store/blob-cache";
 
 /** Where an artifact lives: `/models/NAME/versions/V/artifacts/PATH`. */
 export interface ArtifactAddress {

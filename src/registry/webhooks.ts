@@ -3,6 +3,8 @@
  * admin's to create, delete and inspect. The signing secret is shown once, in the answer to create.
  */
 import { authorize } from "../auth/principal";
+import { badRequest } from "../domain/errors";
+import { webhookTargetProblem } from "../domain/webhook-targets";
 import type { Page, Paged } from "../store/pagination";
 import * as store from "../store/webhooks";
 import type { CommandContext } from "./context";
@@ -23,6 +25,8 @@ const authorizeAdmin = (ctx: Reader) => authorize(ctx.principal, "admin", undefi
 
 export async function createWebhook(ctx: CommandContext, input: CreateWebhookInput): Promise<store.WebhookView & { secret: string }> {
   authorizeAdmin(ctx);
+  const problem = webhookTargetProblem(input.url, { allowPrivate: ctx.deliveryPolicy.allowPrivateTargets });
+  if (problem) throw badRequest(problem, { field: "url" });
   return store.createWebhook(ctx, input);
 }
 

@@ -190,6 +190,25 @@ export const tokens = sqliteTable(
   (t) => [index("tokens_by_created").on(t.createdAt)],
 );
 
+/**
+ * Admin UI sign-ins. The browser's cookie holds a random session id; only its SHA-256 is stored. A session lives
+ * until it expires or is ended (sign-out), and only while the token it was opened with is active.
+ */
+export const uiSessions = sqliteTable(
+  "ui_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    /** The token signed in with; null for the bootstrap admin (ADMIN_TOKEN). */
+    tokenId: text("token_id").references(() => tokens.id),
+    /** Bootstrap admin only: SHA-256 of ADMIN_TOKEN at sign-in, so rotating the secret ends its sessions. */
+    adminSecretHash: text("admin_secret_hash"),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    endedAt: text("ended_at"),
+  },
+  (t) => [index("ui_sessions_by_token").on(t.tokenId)],
+);
+
 /** Append-only: no route updates or deletes a row. */
 export const auditEvents = sqliteTable(
   "audit_events",

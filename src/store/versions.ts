@@ -15,6 +15,7 @@ import {
 } from "../domain/versions";
 import { auditInsert, auditInsertIfChanged, guardedAuditInsert, isGuardFailure, type Mutation } from "./audit";
 import { inList, isUniqueViolation, type Database } from "./db";
+import { readableCopy, type ScopedMutation } from "./dedup";
 import { requireModel, type ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
 import { artifacts, refs, rollouts, versionTags, versions } from "./schema";
@@ -115,7 +116,7 @@ export async function requireVersion(db: Database, model: ModelRow, key: Version
  * The number is computed inside the INSERT, so concurrent creations get consecutive numbers; a duplicate semver
  * violates a unique index and nothing of that request is written.
  */
-export async function createVersion(m: Mutation, model: ModelRow, input: NewVersion, base: string): Promise<VersionView> {
+export async function createVersion(m: ScopedMutation, model: ModelRow, input: NewVersion, base: string): Promise<VersionView> {
   const semver = { text: input.semver, ...parseSemver(input.semver) };
   await insertVersion(m, model, input, semver, `version ${input.semver} of model '${model.name}' already exists`);
   return getVersionView(m.db, model, { semver: input.semver }, base);
@@ -126,7 +127,7 @@ export async function createVersion(m: Mutation, model: ModelRow, input: NewVers
  * subquery of one statement, so concurrent creations each get their own number and semver and never conflict.
  */
 export async function createVersionNumberedAs(
-  m: Mutation,
+  m: ScopedMutation,
   model: ModelRow,
   prerelease: string,
   input: Omit<NewVersion, "semver">,
@@ -159,7 +160,7 @@ interface SemverColumns {
 
 /** The batch both creations share; returns the new version's id. */
 async function insertVersion(
-  m: Mutation,
+  m: ScopedMutation,
   model: ModelRow,
   input: Omit<NewVersion, "semver">,
   semver: SemverColumns,
@@ -207,8 +208,9 @@ async function insertVersion(
           size: a.size,
           sha256: a.sha256,
           contentType: a.content_type ?? DEFAULT_CONTENT_TYPE,
-          // Bytes already verified for another version are stored once (content-addressed): nothing to upload.
-          verifiedAt: sql`(SELECT ${m.now} FROM artifacts WHERE sha256 = ${a.sha256} AND size = ${a.size} AND verified_at IS NOT NULL LIMIT 1)`,
+          // Bytes verified for a version the caller can read are stored once (content-addressed): nothing to
+          // upload. A copy outside its scope counts for nothing: the version stays PENDING, as if it were absent.
+          verifiedAt: sql`(SELECT ${m.now} WHERE ${readableCopy(a.sha256, a.size, m.principal.modelGlob)})`,
         }),
       ),
       ...tagRows(tags).map((t) => m.db.insert(versionTags).values({ versionId: id, ...t })),

@@ -38,7 +38,7 @@ import { LoginPage } from "./pages/login";
 import { ModelPage } from "./pages/model";
 import { ModelsPage } from "./pages/models";
 import { VersionPage } from "./pages/version";
-import { assertCsrf, endSession, hasSession, loginCsrfToken, sessionCsrfToken, startSession } from "./session";
+import { assertCsrf, endSession, hasSession, loginCsrfToken, sessionCsrfToken, signOut, startSession } from "./session";
 import { STYLESHEET } from "./styles";
 
 export const ui = new Hono<AppEnv>();
@@ -99,19 +99,23 @@ ui.post("/ui/login", async (c) => {
   const { token } = parseInput(SignInForm, form);
   // The same check as a bearer token on the API: the bootstrap secret, else an active token's hash.
   c.set("credentials", await credentialsOf(`Bearer ${token}`, c.env.ADMIN_TOKEN));
+  c.set("principal", undefined);
+  let principal: Principal;
   try {
-    await principalOfRequest(c);
+    principal = await principalOfRequest(c);
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== "UNAUTHENTICATED") throw error;
     return page(c, 401, <LoginPage ctx={await loginContext(c)} next={next} error="That token is unknown, revoked or expired." />);
   }
-  startSession(c, token);
+  await startSession(c, principal);
   return c.redirect(next, 303);
 });
 
 ui.post("/ui/logout", async (c) => {
-  if (hasSession(c)) await assertCsrf(c, await c.req.parseBody(), "session");
-  endSession(c);
+  if (hasSession(c)) {
+    await assertCsrf(c, await c.req.parseBody(), "session");
+    await signOut(c);
+  }
   return c.redirect("/ui/login", 303);
 });
 
