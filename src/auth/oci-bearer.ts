@@ -39,7 +39,7 @@ export async function issueBearer(credentials: Credentials, secret: string, nowM
 export async function bearerCredentials(bearer: string, secret: string, nowMs: number): Promise<Credentials> {
   const [payload, signature, ...rest] = bearer.slice(OCI_BEARER_PREFIX.length).split(".");
   const invalid: Credentials = { kind: "invalid", reason: "the bearer is not one this registry issued; get a new one from /v2/token" };
-  if (!payload || !signature || rest.length > 0) return invalid;
+  if (!bearer.startsWith(OCI_BEARER_PREFIX) || !payload || !signature || rest.length > 0) return invalid;
   const signatureBytes = fromBase64url(signature);
   if (!signatureBytes || !(await crypto.subtle.verify("HMAC", await signingKey(secret), signatureBytes, utf8.encode(payload)))) return invalid;
   const claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload)!)) as BearerClaims;
@@ -82,8 +82,10 @@ function base64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** Only the canonical encoding: a bearer has exactly one spelling. */
 function fromBase64url(text: string): Uint8Array | null {
-  return fromBase64(text.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = fromBase64(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return bytes && base64url(bytes) === text ? bytes : null;
 }
 
 function fromBase64(text: string): Uint8Array | null {
