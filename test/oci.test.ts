@@ -242,6 +242,22 @@ describe("manifests", () => {
     expect((await manifestOf(name, "latest")).manifest.annotations["io.edgereg.version.number"]).toBe("2");
   });
 
+  it("uses the media type an artifact was declared with, and refuses one the model spec does not define", async () => {
+    const name = uniqueName("oci-media");
+    await createModel(name);
+    const text = "label,count\n";
+    const declared = { path: "labels.bin", size: text.length, sha256: await sha256Hex(text), media_type: LAYER_MEDIA_TYPES.dataset };
+    const version = await createVersion(name, "1.0.0", { artifacts: [declared] });
+    expect(version.artifacts[0].media_type).toBe(LAYER_MEDIA_TYPES.dataset);
+    await putArtifact(name, 1, "labels.bin", text);
+    const { manifest } = await manifestOf(name, "v1");
+    expect(manifest.layers[0].mediaType).toBe(LAYER_MEDIA_TYPES.dataset);
+    const refused = await callJson("POST", `/v1/models/${name}/versions`, 400, {
+      body: { semver: "2.0.0", artifacts: [{ ...declared, media_type: "application/zip" }] },
+    });
+    expect(refused.error.details.issues[0].path).toBe("artifacts.0.media_type");
+  });
+
   it("pulls a mixed-case model by its lowercase name", async () => {
     const name = `Flight.Delay-${uniqueName("X")}`;
     await createModel(name);

@@ -77,6 +77,8 @@ export const artifacts = sqliteTable(
     size: integer("size").notNull(),
     sha256: text("sha256").notNull(),
     contentType: text("content_type").notNull(),
+    /** The CNCF ModelPack layer type declared at creation (weight, weight config, doc, code, dataset); null: inferred from the path. */
+    mediaType: text("media_type"),
     /** Null until the bytes under blobs/sha256/<sha256> were verified for this version. */
     verifiedAt: text("verified_at"),
   },

@@ -44,6 +44,8 @@ export interface DeclaredArtifact {
   size: number;
   sha256: string;
   content_type?: string;
+  /** A CNCF ModelPack layer media type; without one the OCI door infers it from the path. */
+  media_type?: string;
 }
 
 export interface NewVersion {
@@ -65,6 +67,8 @@ export interface ArtifactView {
   size: number;
   sha256: string;
   content_type: string;
+  /** Only when declared at creation. */
+  media_type?: string;
   url: string;
 }
 
@@ -151,6 +155,7 @@ export async function createVersion(m: Mutation, model: ModelRow, input: NewVers
           size: a.size,
           sha256: a.sha256,
           contentType: a.content_type ?? DEFAULT_CONTENT_TYPE,
+          mediaType: a.media_type ?? null,
           // Bytes already verified for another version are stored once (content-addressed): nothing to upload.
           verifiedAt: sql`(SELECT ${m.now} FROM artifacts WHERE sha256 = ${a.sha256} AND size = ${a.size} AND verified_at IS NOT NULL LIMIT 1)`,
         }),
@@ -406,6 +411,7 @@ export function versionView(
       size: a.size,
       sha256: a.sha256,
       content_type: a.contentType,
+      ...(a.mediaType ? { media_type: a.mediaType } : {}),
       url: artifactUrl(base, modelName, row.number, a.path),
     })),
     created_at: row.createdAt,
