@@ -45,9 +45,14 @@ describe("GET /v2/ and the token flow", () => {
     expect(res.headers.get("WWW-Authenticate")).toBe(`Bearer realm="${BASE}/v2/token",service="edgereg"`);
     expect(res.headers.get("Docker-Distribution-API-Version")).toBe("registry/2.0");
     expect(await errorOf(res)).toMatchObject({ code: "UNAUTHORIZED" });
-    const ok = await call("GET", "/v2/");
-    expect(ok.status).toBe(200);
-    expect(ok.headers.get("Docker-Distribution-API-Version")).toBe("registry/2.0");
+    for (const path of ["/v2/", "/v2"]) {
+      const ok = await call("GET", path);
+      expect(ok.status, path).toBe(200);
+      expect(ok.headers.get("Docker-Distribution-API-Version")).toBe("registry/2.0");
+    }
+    const head = await call("HEAD", "/v2/", { token: null });
+    expect(head.status).toBe(401);
+    expect(head.headers.get("WWW-Authenticate")).toContain("/v2/token");
   });
 
   it("exchanges Basic credentials for a short-lived bearer that is not the token and ends with it", async () => {

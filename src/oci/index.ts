@@ -42,10 +42,12 @@ const route =
   };
 
 // The version check: 200 to a caller with valid credentials, else the 401 that starts a client's token flow.
-oci.get(`${OCI_API}/`, route("UNAUTHORIZED", async (c) => {
+const versionCheck = route("UNAUTHORIZED", async (c) => {
   await contextOf(c);
   return c.json({}, 200);
-}));
+});
+oci.get(`${OCI_API}/`, versionCheck);
+oci.get(OCI_API, versionCheck);
 
 oci.get(`${OCI_API}/token`, route("UNAUTHORIZED", async (c) => {
   const secret = bearerSecret(c.env);
