@@ -198,6 +198,30 @@ describe("manifests", () => {
     expect(await res.text()).toBe(before.text);
   });
 
+  it("a digest handed out keeps naming its bytes after the version's manifest changes (an appended metric)", async () => {
+    const name = await seededModel();
+    const registry = registryWith();
+    const before = await registry.call("GET", `/v2/${name}/manifests/Production`);
+    const text = await before.text();
+    const digest = before.headers.get("Docker-Content-Digest")!;
+    const configDigest = JSON.parse(text).config.digest;
+    await callJson("PATCH", `/v1/models/${name}/versions/1`, 200, { body: { metrics: { recall: 0.5 } } });
+    const after = await registry.call("GET", `/v2/${name}/manifests/Production`);
+    const afterManifest = JSON.parse(await after.text());
+    expect(afterManifest.annotations["io.edgereg.metric.recall"]).toBe("0.5");
+    expect(after.headers.get("Docker-Content-Digest")).not.toBe(digest);
+    // A fresh isolate remembers nothing: the recorded bytes come from D1.
+    registry.restart();
+    const old = await registry.call("GET", `/v2/${name}/manifests/${digest}`);
+    expect(old.status).toBe(200);
+    expect(await old.text()).toBe(text);
+    expect(old.headers.get("X-Model-Version")).toBe("1");
+    expect((await registry.call("GET", `/v2/${name}/blobs/${configDigest}`)).status).toBe(200);
+    // Not through another model's repository.
+    const other = await seededModel();
+    expect((await registry.call("GET", `/v2/${other}/manifests/${digest}`)).status).toBe(404);
+  });
+
   it("resolves a stage under a rollout by X-Routing-Key, as /v1/resolve does", async () => {
     const name = await seededModel();
     const rollout = await callJson("PUT", `/v1/models/${name}/rollouts/Production`, 201, { body: { candidate_version: 2, weight: 50 } });
@@ -291,6 +315,10 @@ describe("blobs", () => {
     expect(ranged.status).toBe(206);
     expect(await ranged.text()).toBe(FILES_V2["model.onnx"].slice(5, 12));
     expect(ranged.headers.get("Content-Range")).toBe(`bytes 5-11/${FILES_V2["model.onnx"].length}`);
+    const beyond = await call("GET", `/v2/${name}/blobs/${digest}`, { headers: { Range: "bytes=1000-" } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get("Content-Range")).toBe(`bytes */${FILES_V2["model.onnx"].length}`);
+    expect((await errorOf(beyond)).code).toBe("RANGE_INVALID");
     const head = await call("HEAD", `/v2/${name}/blobs/${digest}`);
     expect(head.status).toBe(200);
     expect(head.headers.get("Content-Length")).toBe(String(FILES_V2["model.onnx"].length));

@@ -9,13 +9,13 @@ import { HTTPException } from "hono/http-exception";
 import { bearerSecret, issueBearer, ociCredentials } from "../auth/oci-bearer";
 import { principalOfRequest } from "../auth/middleware";
 import { DomainError } from "../domain/errors";
-import { emptyIndex, OCI_INDEX_MEDIA_TYPE, type Document } from "../domain/modelpack";
+import { emptyIndex, OCI_INDEX_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE, type Document } from "../domain/modelpack";
 import { listPage, parseDigest, parseListWindow, parseOciReference, REPOSITORY_PATTERN, type ListWindow } from "../domain/oci";
 import type { AppEnv } from "../env";
 import { IMMUTABLE_CACHE_CONTROL, serveArtifact } from "../http/artifacts";
 import { resolveFor } from "../http/resolve";
 import { contextOf } from "../registry/context";
-import { caseInsensitiveMatch, catalog, layerBlob, modelTags, packageOf, repositoryModel, versionByDigest } from "../registry/oci";
+import { caseInsensitiveMatch, catalog, documentByDigest, layerBlob, modelTags, packageOf, recordPackage, repositoryModel } from "../registry/oci";
 import { OciError, ociErrorBody, ociErrorOf, type OciErrorCode } from "./errors";
 
 export const OCI_API = "/v2";
@@ -76,9 +76,9 @@ oci.get(`${OCI_API}/:name/manifests/:reference`, route("MANIFEST_UNKNOWN", async
   const ctx = await contextOf(c);
   const model = await repositoryModel(ctx, checkedRepository(repository));
   const digest = parseDigest(raw);
-  const found = await versionByDigest(ctx, model, digest, baseOf(c));
-  if (!found || found.pkg.manifest.digest !== digest) throw new OciError(404, "MANIFEST_UNKNOWN", `no manifest ${digest} in repository '${repository}'`, { digest });
-  return documentResponse(c, found.pkg.manifest, IMMUTABLE_CACHE_CONTROL, { "X-Model-Version": String(found.view.number), "X-Model-Semver": found.view.semver });
+  const found = await documentByDigest(ctx, model, digest, baseOf(c));
+  if (!found || found.document.mediaType !== OCI_MANIFEST_MEDIA_TYPE) throw new OciError(404, "MANIFEST_UNKNOWN", `no manifest ${digest} in repository '${repository}'`, { digest });
+  return documentResponse(c, found.document, IMMUTABLE_CACHE_CONTROL, { "X-Model-Version": String(found.number), "X-Model-Semver": found.semver });
 }));
 
 /** Resolves the tag exactly as /v1/resolve resolves the same selector: one D1 round trip, the rollout's arm by routing key. */
@@ -102,6 +102,9 @@ async function manifestByTag(c: Context<AppEnv>, repository: string, tag: string
   }
   const { resolved } = result;
   const pkg = await packageOf(resolved.view);
+  // After the answer: the digests this pull hands out stay pullable whatever later changes the version's manifest.
+  const recording = recordPackage(c.var.db, resolved.versionId, pkg, new Date(c.var.clock.now()).toISOString());
+  if (recording) c.executionCtx.waitUntil(recording);
   const headers: Record<string, string> = { "X-Model-Version": String(resolved.view.number), "X-Model-Semver": resolved.view.semver };
   if (resolved.arm) headers["X-Rollout-Arm"] = resolved.arm;
   if (resolved.rolloutId) headers["X-Rollout-Id"] = resolved.rolloutId;
@@ -116,15 +119,18 @@ oci.get(`${OCI_API}/:name/blobs/:digest`, route("BLOB_UNKNOWN", async (c) => {
   const artifact = await layerBlob(ctx, model, digest.slice("sha256:".length));
   if (artifact) {
     const response = await serveArtifact(c, artifact, { cacheControl: IMMUTABLE_CACHE_CONTROL });
+    if (response.status === 416) {
+      const refusal = new OciError(416, "RANGE_INVALID", `the blob has ${artifact.size} bytes; the requested range lies outside it`, { size: artifact.size });
+      return c.json(ociErrorBody(refusal), 416, { "Content-Range": response.headers.get("Content-Range") ?? `bytes */${artifact.size}` });
+    }
     if (response.status === 200 || response.status === 206) response.headers.set("Content-Type", "application/octet-stream");
     response.headers.set("Docker-Content-Digest", digest);
     return response;
   }
   // Not an artifact: the config (or manifest) generated for one of the model's versions.
-  const found = await versionByDigest(ctx, model, digest, baseOf(c));
-  const document = found && [found.pkg.config, found.pkg.manifest].find((d) => d.digest === digest);
-  if (!document) throw new OciError(404, "BLOB_UNKNOWN", `no blob ${digest} in repository '${model.name}'`, { digest });
-  return documentResponse(c, document, IMMUTABLE_CACHE_CONTROL);
+  const found = await documentByDigest(ctx, model, digest, baseOf(c));
+  if (!found) throw new OciError(404, "BLOB_UNKNOWN", `no blob ${digest} in repository '${model.name}'`, { digest });
+  return documentResponse(c, found.document, IMMUTABLE_CACHE_CONTROL);
 }));
 
 oci.get(`${OCI_API}/:name/tags/list`, route("NAME_UNKNOWN", async (c) => {

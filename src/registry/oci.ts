@@ -5,13 +5,13 @@
  */
 import { authorize, canTouchModel, type Principal } from "../auth/principal";
 import { notFound } from "../domain/errors";
-import { modelPackage, type ModelPackage } from "../domain/modelpack";
+import { modelPackage, type Document, type ModelPackage } from "../domain/modelpack";
 import { lexically, repositoryOf, tagsOf } from "../domain/oci";
 import type { Database } from "../store/db";
 import { findModel, type ModelRow } from "../store/models";
-import { modelNamesIn, modelsNamedIgnoringCase, tagSources, verifiedArtifactOfModel } from "../store/oci";
+import { findDocument, modelNamesIn, modelsNamedIgnoringCase, recordDocuments, tagSources, verifiedArtifactOfModel } from "../store/oci";
 import type { Resolved } from "../store/resolve";
-import { getVersionView, listVersions, type ArtifactRow, type VersionView } from "../store/versions";
+import { findVersion, listVersions, type ArtifactRow, type VersionView } from "../store/versions";
 
 export type { Resolved, VersionView, ModelRow };
 
@@ -58,42 +58,59 @@ export async function modelTags(ctx: Reader, model: ModelRow): Promise<string[]>
   return tagsOf({ refs: sources.refs, hasLatest: sources.versions.some((v) => !v.archived), versions: sources.versions });
 }
 
-/** Which version of which model a generated document's digest was last seen for, so a digest pull reads one version. */
+/** The package (manifest and config) of a version. */
+export const packageOf = (view: VersionView): Promise<ModelPackage> => modelPackage(view);
+
+/** Digests this isolate knows are recorded in D1, so each is written once per isolate at most. */
 const MAX_REMEMBERED_DIGESTS = 4096;
-const seenDigests = new Map<string, { model: string; number: number }>();
-
-/** The package of a version, remembering its digests for later digest pulls in this isolate. */
-export async function packageOf(view: VersionView): Promise<ModelPackage> {
-  const pkg = await modelPackage(view);
-  if (seenDigests.size >= MAX_REMEMBERED_DIGESTS) seenDigests.clear();
-  for (const digest of [pkg.manifest.digest, pkg.config.digest]) seenDigests.set(digest, { model: view.model, number: view.number });
-  return pkg;
-}
-
-const PAGE = 100;
+const recorded = new Set<string>();
 
 /**
- * The READY version whose generated manifest or config has this digest, with its package, or null. Nothing is
- * stored: a digest this isolate handed out is checked against its one version; otherwise the model's READY versions
- * are generated newest first (digest pulls name recent versions), a page at a time.
+ * Records a served package by digest, so its digests keep naming these bytes after the version's manifest changes.
+ * Null when this isolate recorded them already; a failed write is forgotten, to be tried at the next pull.
  */
-export async function versionByDigest(ctx: Reader, model: ModelRow, digest: string, base: string): Promise<{ view: VersionView; pkg: ModelPackage } | null> {
+export function recordPackage(db: Database, versionId: string, pkg: ModelPackage, now: string): Promise<void> | null {
+  const fresh = [pkg.manifest, pkg.config].filter((d) => !recorded.has(d.digest));
+  if (fresh.length === 0) return null;
+  if (recorded.size >= MAX_REMEMBERED_DIGESTS) recorded.clear();
+  for (const d of fresh) recorded.add(d.digest);
+  const rows = fresh.map((d) => ({ digest: d.digest, mediaType: d.mediaType, body: utf8.decode(d.bytes) }));
+  return recordDocuments(db, versionId, rows, now).catch((error) => {
+    for (const d of fresh) recorded.delete(d.digest);
+    console.error(JSON.stringify({ level: "warn", message: "could not record OCI documents", error: String(error) }));
+  });
+}
+
+const utf8 = new TextDecoder();
+const PAGE = 100;
+
+export interface DocumentOfVersion {
+  document: Document;
+  number: number;
+  semver: string;
+}
+
+/**
+ * The manifest or config with this digest, of a READY version of the model, or null. A digest the door served
+ * before is one indexed read; any other is searched for by generating the model's READY versions, newest first
+ * (digest pulls name recent versions), a page at a time, and recorded when found.
+ */
+export async function documentByDigest(ctx: Reader & { now: string }, model: ModelRow, digest: string, base: string): Promise<DocumentOfVersion | null> {
   authorize(ctx.principal, "reader", model.name);
-  const isMatch = (pkg: ModelPackage) => pkg.manifest.digest === digest || pkg.config.digest === digest;
-  const seen = seenDigests.get(digest);
-  if (seen?.model === model.name) {
-    const view = await getVersionView(ctx.db, model, { number: seen.number }, base).catch(() => null);
-    if (view?.status === "READY") {
-      const pkg = await packageOf(view);
-      if (isMatch(pkg)) return { view, pkg };
-    }
+  const stored = await findDocument(ctx.db, model.id, digest);
+  if (stored) {
+    return { document: { digest: stored.digest, mediaType: stored.mediaType, bytes: new TextEncoder().encode(stored.body) }, number: stored.number, semver: stored.semver };
   }
   let cursor: string | null = null;
   do {
     const page = await listVersions(ctx.db, model, { status: "READY" }, { limit: PAGE, cursor }, base);
     for (const view of page.items) {
       const pkg = await packageOf(view);
-      if (isMatch(pkg)) return { view, pkg };
+      const document = [pkg.manifest, pkg.config].find((d) => d.digest === digest);
+      if (!document) continue;
+      const row = await findVersion(ctx.db, model, { number: view.number });
+      if (row) await recordPackage(ctx.db, row.id, pkg, ctx.now);
+      return { document, number: view.number, semver: view.semver };
     }
     cursor = page.next_cursor;
   } while (cursor);

@@ -2,7 +2,7 @@
 import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
-import { artifacts, models, refs, versions } from "./schema";
+import { artifacts, models, ociDocuments, refs, versions } from "./schema";
 import type { ArtifactRow } from "./versions";
 
 /** Models whose name equals `repository` ignoring case (SQLite's lower() folds ASCII, all a model name may hold). */
@@ -38,4 +38,29 @@ export async function verifiedArtifactOfModel(db: Database, modelId: string, sha
     .limit(1)
     .get();
   return row?.artifact ?? null;
+}
+
+export interface StoredDocument {
+  digest: string;
+  mediaType: string;
+  body: string;
+  number: number;
+  semver: string;
+}
+
+/** A manifest or config served before for a version of this model, by digest. */
+export async function findDocument(db: Database, modelId: string, digest: string): Promise<StoredDocument | null> {
+  const row = await db
+    .select({ digest: ociDocuments.digest, mediaType: ociDocuments.mediaType, body: ociDocuments.body, number: versions.number, semver: versions.semver })
+    .from(ociDocuments)
+    .innerJoin(versions, eq(versions.id, ociDocuments.versionId))
+    .where(and(eq(ociDocuments.digest, digest), eq(versions.modelId, modelId)))
+    .get();
+  return row ?? null;
+}
+
+/** Records documents by digest; a digest already recorded keeps its row (its bytes are the same by definition). */
+export async function recordDocuments(db: Database, versionId: string, documents: { digest: string; mediaType: string; body: string }[], now: string) {
+  const [first, ...rest] = documents.map((d) => db.insert(ociDocuments).values({ ...d, versionId, createdAt: now }).onConflictDoNothing());
+  if (first) await db.batch([first, ...rest]);
 }

@@ -331,3 +331,15 @@ export const rateLimits = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index("rate_limits_by_window").on(t.windowStart)],
 );
+
+/**
+ * Every manifest and config the OCI door has served, by digest: a digest once handed out keeps naming the same bytes
+ * even after the version's manifest changes (an appended metric, a renamed model). Written once per digest.
+ */
+export const ociDocuments = sqliteTable("oci_documents", {
+  digest: text("digest").primaryKey(),
+  versionId: text("version_id").notNull().references(() => versions.id),
+  mediaType: text("media_type").notNull(),
+  body: text("body").notNull(),
+  createdAt: text("created_at").notNull(),
+});
