@@ -4442,6 +4442,7 @@ export interface components {
         } | null;
         Artifact: {
             content_type: string;
+            media_type?: string;
             path: string;
             sha256: string;
             size: number;
@@ -4966,7 +4967,7 @@ export interface components {
             name: string;
             revoked_at: string | null;
             /** @enum {string} */
-            role: "reader" | "publisher" | "admin";
+            role: "reader" | "reporter" | "publisher" | "admin";
         };
         /**
          * @example {
@@ -4981,7 +4982,7 @@ export interface components {
             model_glob?: string;
             name: string;
             /** @enum {string} */
-            role: "reader" | "publisher" | "admin";
+            role: "reader" | "reporter" | "publisher" | "admin";
         };
         TokenWithSecret: components["schemas"]["Token"] & {
             /** @description Shown once; store it now */
@@ -5067,6 +5068,11 @@ export interface components {
             /** @description Declared artifacts; the version is PENDING until each is uploaded and verified */
             artifacts?: {
                 content_type?: string;
+                /**
+                 * @description The CNCF ModelPack layer type this file is pulled as through /v2/ (default: inferred from the path; docs/oci.md)
+                 * @enum {string}
+                 */
+                media_type?: "application/vnd.cncf.model.weight.v1.raw" | "application/vnd.cncf.model.weight.config.v1.raw" | "application/vnd.cncf.model.doc.v1.raw" | "application/vnd.cncf.model.code.v1.raw" | "application/vnd.cncf.model.dataset.v1.raw";
                 path: string;
                 sha256: string;
                 size: number;
