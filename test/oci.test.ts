@@ -35,10 +35,13 @@ async function manifestOf(name: string, reference: string, headers: Record<strin
   return { res, text, manifest: JSON.parse(text) };
 }
 
+/** Each test seeds its own models through the API: generous on a machine shared with other test runs. */
+const SEEDING = { timeout: 30_000 };
+
 const errorOf = async (res: Response) => ((await res.json()) as any).errors[0];
 const basic = (password: string, user = "anyone") => `Basic ${btoa(`${user}:${password}`)}`;
 
-describe("GET /v2/ and the token flow", () => {
+describe("GET /v2/ and the token flow", SEEDING, () => {
   it("challenges a caller without credentials toward the token endpoint", async () => {
     const res = await call("GET", "/v2/", { token: null });
     expect(res.status).toBe(401);
@@ -100,7 +103,7 @@ describe("GET /v2/ and the token flow", () => {
   });
 });
 
-describe("manifests", () => {
+describe("manifests", SEEDING, () => {
   it("serves a version as a ModelPack manifest whose layers are its artifacts' own digests", async () => {
     const name = await seededModel();
     const { res, text, manifest } = await manifestOf(name, "champion");
@@ -301,7 +304,7 @@ describe("manifests", () => {
   });
 });
 
-describe("blobs", () => {
+describe("blobs", SEEDING, () => {
   it("streams a layer with the spec's headers, Range included", async () => {
     const name = await seededModel();
     const digest = `sha256:${await sha256Hex(FILES_V2["model.onnx"])}`;
@@ -335,7 +338,7 @@ describe("blobs", () => {
   });
 });
 
-describe("tags, catalog and referrers", () => {
+describe("tags, catalog and referrers", SEEDING, () => {
   it("lists tags lexically, a page at a time with n, last and a Link header", async () => {
     const name = await seededModel();
     const all = await callJson("GET", `/v2/${name}/tags/list`, 200);
