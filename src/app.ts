@@ -24,6 +24,7 @@ import { tokens } from "./http/tokens";
 import { versions } from "./http/versions";
 import { webhooks } from "./http/webhooks";
 import { mlflow } from "./mlflow";
+import { oci } from "./oci";
 import { database, type Database } from "./store/db";
 import { newResolveCache, type ResolveCache } from "./store/resolve";
 import { ui } from "./ui";
@@ -70,7 +71,7 @@ export function createApp(options: AppOptions = {}) {
   app.use(credentials());
   app.use(mutationRateLimit());
 
-  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, maintenance, docs]) app.route("/", routes);
+  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, maintenance, docs, oci]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
   app.doc31("/openapi.json", {

@@ -9,6 +9,8 @@ export interface Env {
   ARTIFACTS: R2Bucket;
   /** Bootstrap admin secret; compared in constant time, never stored. */
   ADMIN_TOKEN?: string;
+  /** Signs the short-lived bearers GET /v2/token issues to OCI clients; ADMIN_TOKEN when unset. */
+  OCI_BEARER_SECRET?: string;
   /** 0 = strict resolution from D1's primary; > 0 = per-isolate answers at most this old. */
   RESOLVE_MAX_STALENESS_MS?: string;
   /** Mutations one token may make per minute (429 past it); 0 turns the limit off. The bootstrap admin is exempt. */

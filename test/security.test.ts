@@ -126,6 +126,14 @@ describe("routes outside /openapi.json", () => {
     "POST /ui/models/:name/rollouts/:ref/weight": { need: "admin", scoped: true, path: () => `/ui/models/${model}/rollouts/nothing/weight`, form: { weight: "5", reason: "" } },
     "POST /ui/models/:name/rollouts/:ref/promote": { need: "admin", scoped: true, path: () => `/ui/models/${model}/rollouts/nothing/promote`, form: { reason: "" } },
     "POST /ui/models/:name/rollouts/:ref/abort": { need: "admin", scoped: true, path: () => `/ui/models/${model}/rollouts/nothing/abort`, form: { reason: "" } },
+    "GET /v2/": { need: "reader", path: () => "/v2/" },
+    "GET /v2": { need: "reader", path: () => "/v2" },
+    "GET /v2/token": { need: "reader", path: () => "/v2/token" },
+    "GET /v2/_catalog": { need: "reader", path: () => "/v2/_catalog" },
+    "GET /v2/:name/manifests/:reference": { need: "reader", scoped: true, path: () => `/v2/${model}/manifests/Production` },
+    "GET /v2/:name/blobs/:digest": { need: "reader", scoped: true, path: () => `/v2/${model}/blobs/sha256:${"0".repeat(64)}` },
+    "GET /v2/:name/tags/list": { need: "reader", scoped: true, path: () => `/v2/${model}/tags/list` },
+    "GET /v2/:name/referrers/:digest": { need: "reader", scoped: true, path: () => `/v2/${model}/referrers/sha256:${"0".repeat(64)}` },
     "GET /openapi.json": { need: "public", path: () => "/openapi.json" },
     "GET /docs": { need: "public", path: () => "/docs" },
     [`GET /docs/assets/${SWAGGER_UI_VERSION}/:file`]: { need: "public", path: () => `/docs/assets/${SWAGGER_UI_VERSION}/init.js` },
@@ -156,7 +164,11 @@ describe("routes outside /openapi.json", () => {
         expect(anonymous.headers.get("Location")).toMatch(/^\/ui\/login/);
       } else {
         expect(anonymous.status).toBe(401);
-        expect(await anonymous.json()).toEqual({ error_code: "UNAUTHENTICATED", message: expect.any(String) });
+        // The OCI door answers in the distribution spec's error shape, the MLflow facade in MLflow's.
+        const refusal = route.includes(" /v2")
+          ? { errors: [{ code: "UNAUTHORIZED", message: expect.any(String) }] }
+          : { error_code: "UNAUTHENTICATED", message: expect.any(String) };
+        expect(await anonymous.json()).toEqual(refusal);
       }
       if (row.rolesElsewhere) return;
       for (const role of ["reader", "publisher", "admin"] as const) {

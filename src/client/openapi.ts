@@ -4449,6 +4449,7 @@ export interface components {
         } | null;
         Artifact: {
             content_type: string;
+            media_type?: string;
             path: string;
             sha256: string;
             size: number;
@@ -5074,6 +5075,11 @@ export interface components {
             /** @description Declared artifacts; the version is PENDING until each is uploaded and verified */
             artifacts?: {
                 content_type?: string;
+                /**
+                 * @description The CNCF ModelPack layer type this file is pulled as through /v2/ (default: inferred from the path; docs/oci.md)
+                 * @enum {string}
+                 */
+                media_type?: "application/vnd.cncf.model.weight.v1.raw" | "application/vnd.cncf.model.weight.config.v1.raw" | "application/vnd.cncf.model.doc.v1.raw" | "application/vnd.cncf.model.code.v1.raw" | "application/vnd.cncf.model.dataset.v1.raw";
                 path: string;
                 sha256: string;
                 size: number;

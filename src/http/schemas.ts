@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import semver from "semver";
 import { MAX_ARTIFACT_PATH_BYTES, validateArtifactPath } from "../domain/reference";
 import { ROLES } from "../auth/principal";
+import { LAYER_MEDIA_TYPE_VALUES } from "../domain/modelpack";
 import { MODEL_NAME_PATTERN } from "../domain/names";
 import { MAX_OBSERVED_MAGNITUDE } from "../domain/observations";
 
@@ -81,6 +82,10 @@ export const DeclaredArtifact = z.strictObject({
   size: z.number().int().min(0).max(MAX_ARTIFACT_BYTES),
   sha256: Sha256,
   content_type: z.string().min(1).max(255).regex(/^[\x21-\x7e][\x20-\x7e]*$/, "content_type must be printable ASCII").optional(),
+  media_type: z
+    .enum(LAYER_MEDIA_TYPE_VALUES)
+    .optional()
+    .openapi({ description: "The CNCF ModelPack layer type this file is pulled as through /v2/ (default: inferred from the path; docs/oci.md)" }),
 });
 
 export const ModelName = z
@@ -149,7 +154,7 @@ export const VersionStatus = z.enum(["PENDING", "READY", "FAILED"]);
 export const VersionStage = z.enum(["Production", "Staging", "Archived", "None"]);
 
 export const Artifact = z
-  .object({ path: z.string(), size: z.number(), sha256: z.string(), content_type: z.string(), url: z.string() })
+  .object({ path: z.string(), size: z.number(), sha256: z.string(), content_type: z.string(), media_type: z.string().optional(), url: z.string() })
   .openapi("Artifact");
 
 export const Version = z

@@ -161,7 +161,7 @@ function resolutionSql(selector: Selector): string {
       'dataset', json(v.dataset), 'metrics', json(v.metrics), 'params', json(v.params), 'signature', json(v.signature),
       'createdAt', v.created_at, 'createdBy', v.created_by, 'updatedAt', v.updated_at,
       'artifacts', (SELECT json_group_array(json_object('versionId', a.version_id, 'path', a.path, 'size', a.size,
-          'sha256', a.sha256, 'contentType', a.content_type, 'verifiedAt', a.verified_at))
+          'sha256', a.sha256, 'contentType', a.content_type, 'mediaType', a.media_type, 'verifiedAt', a.verified_at))
         FROM artifacts a WHERE a.version_id = v.id AND a.verified_at IS NOT NULL),
       'tags', (SELECT json_group_object(t.key, t.value) FROM version_tags t WHERE t.version_id = v.id)))
      FROM versions v WHERE v.id IN (${targetIds(selector)})) AS versions`;

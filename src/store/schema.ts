@@ -77,6 +77,8 @@ export const artifacts = sqliteTable(
     size: integer("size").notNull(),
     sha256: text("sha256").notNull(),
     contentType: text("content_type").notNull(),
+    /** The CNCF ModelPack layer type declared at creation (weight, weight config, doc, code, dataset); null: inferred from the path. */
+    mediaType: text("media_type"),
     /** Null until the bytes under blobs/sha256/<sha256> were verified for this version. */
     verifiedAt: text("verified_at"),
   },
@@ -348,3 +350,15 @@ export const rateLimits = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index("rate_limits_by_window").on(t.windowStart)],
 );
+
+/**
+ * Every manifest and config the OCI door has served, by digest: a digest once handed out keeps naming the same bytes
+ * even after the version's manifest changes (an appended metric, a renamed model). Written once per digest.
+ */
+export const ociDocuments = sqliteTable("oci_documents", {
+  digest: text("digest").primaryKey(),
+  versionId: text("version_id").notNull().references(() => versions.id),
+  mediaType: text("media_type").notNull(),
+  body: text("body").notNull(),
+  createdAt: text("created_at").notNull(),
+});

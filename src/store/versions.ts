@@ -45,6 +45,8 @@ export interface DeclaredArtifact {
   size: number;
   sha256: string;
   content_type?: string;
+  /** A CNCF ModelPack layer media type; without one the OCI door infers it from the path. */
+  media_type?: string;
 }
 
 export interface NewVersion {
@@ -66,6 +68,8 @@ export interface ArtifactView {
   size: number;
   sha256: string;
   content_type: string;
+  /** Only when declared at creation. */
+  media_type?: string;
   url: string;
 }
 
@@ -208,6 +212,7 @@ async function insertVersion(
           size: a.size,
           sha256: a.sha256,
           contentType: a.content_type ?? DEFAULT_CONTENT_TYPE,
+          mediaType: a.media_type ?? null,
           // Bytes verified for a version the caller can read are stored once (content-addressed): nothing to
           // upload. A copy outside its scope counts for nothing: the version stays PENDING, as if it were absent.
           verifiedAt: sql`(SELECT ${m.now} WHERE ${readableCopy(a.sha256, a.size, m.principal.modelGlob)})`,
@@ -462,6 +467,7 @@ export function versionView(
       size: a.size,
       sha256: a.sha256,
       content_type: a.contentType,
+      ...(a.mediaType ? { media_type: a.mediaType } : {}),
       url: artifactUrl(base, modelName, row.number, a.path),
     })),
     created_at: row.createdAt,
