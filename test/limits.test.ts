@@ -7,7 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
-import { ADMIN, BASE, artifactBytes, call, callJson, clockedRegistry, createModel, createVersion, putArtifact, sha256Hex, tableCounts, uniqueName } from "./helpers";
+import { ADMIN, BASE, artifactBytes, call, callJson, clockedRegistry, createModel, createVersion, putArtifact, sha256Hex, tableCounts, uiSessionOf, uniqueName } from "./helpers";
 
 const MiB = 1024 * 1024;
 const mlflow = (endpoint: string, filter: string) => call("GET", `/api/2.0/mlflow/${endpoint}?filter=${encodeURIComponent(filter)}`);
@@ -22,7 +22,7 @@ describe("searches past D1's 50-byte LIKE pattern", () => {
     // The bound is declared: one character more is a 400 naming q.
     const over = await callJson("GET", `/v1/models?q=${"a".repeat(129)}`, 400);
     expect(over.error.details.issues[0].path).toBe("q");
-    const html = await call("GET", `/ui?q=${encodeURIComponent(q)}`, { token: null, headers: { Cookie: `__Host-edgereg_session=${ADMIN}` } });
+    const html = await call("GET", `/ui?q=${encodeURIComponent(q)}`, { token: null, headers: { Cookie: `__Host-edgereg_session=${await uiSessionOf(ADMIN)}` } });
     expect(html.status).toBe(200);
     expect(await html.text()).toContain(name);
   });
@@ -154,7 +154,7 @@ describe("sign-in's next parameter", () => {
   };
 
   it("never puts CR, LF or non-ASCII into the redirect", async () => {
-    const session = { Cookie: `__Host-edgereg_session=${ADMIN}` };
+    const session = { Cookie: `__Host-edgereg_session=${await uiSessionOf(ADMIN)}` };
     for (const next of ["/ui\r\nX-Injected: 1", "/ui/models/x\nSet-Cookie: a=b", "/ui?q=\u00e9\u2028", "/ui/\u0000"]) {
       const res = await get(`/ui/login?next=${encodeURIComponent(next)}`, session);
       expect(res.status, next).toBe(303);

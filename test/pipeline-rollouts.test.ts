@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ADMIN, auditOf, BASE, clockedRegistry, uniqueName } from "./helpers";
+import { ADMIN, auditOf, BASE, clockedRegistry, uiSessionOf, uniqueName } from "./helpers";
 
 /** R's `sleep` data set (extra hours of sleep under two drugs); R's t.test(extra ~ group) is the known answer. */
 const SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
@@ -145,7 +145,7 @@ describe("auto-rollback of a rollout", () => {
 
 /** A form post from the admin UI's model page, signed in with the bootstrap admin token (session cookie + CSRF token). */
 async function uiPost(r: Registry, path: string, form: Record<string, string>) {
-  const cookie = `__Host-edgereg_session=${encodeURIComponent(ADMIN)}`;
+  const cookie = `__Host-edgereg_session=${await uiSessionOf(ADMIN)}`;
   const html = await (await r.call("GET", "/ui", { token: null, headers: { Cookie: cookie } })).text();
   const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
   const body = new URLSearchParams({ ...form, _csrf: csrf }).toString();
