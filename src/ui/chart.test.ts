@@ -87,7 +87,8 @@ describe("metric chart geometry at the ends of the double range", () => {
         expect(ticks[0]!).toBeLessThanOrEqual(lo + slack);
         expect(ticks[ticks.length - 1]!).toBeGreaterThanOrEqual(hi - slack);
       }),
-      { numRuns: 2000 },
+      // A pair of near-subnormal values fast-check once found: steps that small lost precision and did not cover.
+      { numRuns: 2000, examples: [[[5e-324, -1.999999997e-315], 4]] },
     );
   });
 

@@ -50,6 +50,9 @@ export const NARROW_SIZE: ChartSize = { width: 360, height: 220, margin: { top: 
 export const maxTicks = (count: number) => 2 * wantedTicks(count) + 3;
 const wantedTicks = (count: number) => (Number.isFinite(count) ? Math.max(1, Math.min(Math.round(count), 20)) : 4);
 
+/** Below this magnitude every series is drawn on the unit axis (near-subnormal arithmetic is inexact). */
+const TINY = 1e-290;
+
 /** Relative span below which two values are drawn as one flat series (12 significant digits are shown). */
 const FLAT_SPAN = 1e-9;
 
@@ -63,9 +66,9 @@ export function niceTicks(min: number, max: number, count = 4): number[] {
   if (min > max) [min, max] = [max, min];
   const wanted = wantedTicks(count);
   const magnitude = Math.max(Math.abs(min), Math.abs(max));
-  if (max / 2 - min / 2 <= (magnitude / 2) * FLAT_SPAN) {
-    // Tiny magnitudes (subnormals included) get the unit axis: a tenth of them may round to zero.
-    const pad = magnitude >= 1e-290 ? magnitude * 0.1 : 1;
+  if (magnitude < TINY || max / 2 - min / 2 <= (magnitude / 2) * FLAT_SPAN) {
+    // Tiny magnitudes (subnormals included) get the unit axis: steps that small lose precision and may not cover.
+    const pad = magnitude >= TINY ? magnitude * 0.1 : 1;
     const centre = min / 2 + max / 2;
     min = Math.max(centre - pad, -Number.MAX_VALUE);
     max = Math.min(centre + pad, Number.MAX_VALUE);
@@ -74,16 +77,18 @@ export function niceTicks(min: number, max: number, count = 4): number[] {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   const first = Math.floor(min / step) * step;
+  // Ticks are rounded to 12 significant digits: a tick within that of a value covers it, whatever the step.
+  const eps = Math.max(Math.abs(min), Math.abs(max)) * 1e-12;
   const ticks: number[] = [];
   for (let i = 0; i < maxTicks(count); i++) {
     const v = Number((first + i * step).toPrecision(12));
     if (!Number.isFinite(v)) break;
     if (ticks.length === 0 || v > ticks[ticks.length - 1]!) ticks.push(v);
-    if (v >= max - step * 1e-9) break;
+    if (v >= max - eps) break;
   }
   const last = ticks[ticks.length - 1];
   // At the ends of the double range a round tick beyond the values overflows: the values' own bounds stand in.
-  if (ticks.length < 2 || last === undefined || last < max - step * 1e-9 || ticks[0]! > min + step * 1e-9) return [min, max];
+  if (ticks.length < 2 || last === undefined || last < max - eps || ticks[0]! > min + eps) return [min, max];
   return ticks;
 }
 
