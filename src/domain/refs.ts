@@ -1,7 +1,22 @@
 /** How refs move: which history entries an instant rollback undoes, and compare-and-set expectations. */
 import { preconditionFailed } from "./errors";
 
-export type RefAction = "move" | "promote" | "delete" | "rollback" | "auto_rollback" | "rollout_start";
+export type RefAction =
+  | "move"
+  | "promote"
+  | "delete"
+  | "rollback"
+  | "auto_rollback"
+  | "rollout_start"
+  | "rollout_abort"
+  | "rollout_rollback"
+  | "rollout_auto_rollback";
+
+/**
+ * Entries that record a rollout's life on its ref without moving it (from = to = the stable version). They claim a
+ * generation like any change, so a concurrent manual move still fails, but a rollback neither undoes nor counts them.
+ */
+export const ROLLOUT_MARKS: readonly RefAction[] = ["rollout_start", "rollout_abort", "rollout_rollback", "rollout_auto_rollback"];
 
 export interface RefHistoryStep {
   generation: number;

@@ -202,6 +202,10 @@ export const RefHistoryEntry = z
     actor: z.string(),
     reason: z.string(),
     at: z.string(),
+    rollout: z
+      .object({ id: z.string(), stable_version: z.number(), candidate_version: z.number() })
+      .nullable()
+      .openapi({ description: "The rollout the entry belongs to (start, promote, abort, rollback), naming both arms; null for plain moves" }),
   })
   .openapi("RefHistoryEntry");
 

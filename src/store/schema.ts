@@ -112,6 +112,8 @@ export const refHistory = sqliteTable(
     actor: text("actor").notNull(),
     reason: text("reason").notNull().default(""),
     at: text("at").notNull(),
+    /** The rollout an entry belongs to (its start, promote, abort or rollback); null for plain moves. */
+    rolloutId: text("rollout_id"),
   },
   (t) => [uniqueIndex("ref_history_generation").on(t.modelId, t.ref, t.generation)],
 );

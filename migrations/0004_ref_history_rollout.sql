@@ -1,0 +1,1 @@
+ALTER TABLE `ref_history` ADD `rollout_id` text;
