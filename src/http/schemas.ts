@@ -164,6 +164,16 @@ export const Version = z
       .nullable(),
     tags: z.record(z.string(), z.string()),
     artifacts: z.array(Artifact),
+    rollouts: z
+      .array(
+        z.object({
+          rollout_id: z.string(),
+          ref: z.string(),
+          arm: z.enum(["stable", "candidate"]),
+          weight: z.number().openapi({ description: "The candidate's share in percent; the stable arm answers the rest" }),
+        }),
+      )
+      .openapi({ description: "The version's part in the rollouts running on the model: candidate at 12.5% of Production, or the stable arm" }),
     created_at: z.string(),
     created_by: z.string(),
   })
