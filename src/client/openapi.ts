@@ -3605,6 +3605,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Resolve as of this instant (ISO-8601), from the recorded history; not in the future */
+                    at?: string;
                     /** @description Routing key for a rollout's split when no X-Routing-Key header is sent (else the client address) */
                     key?: string;
                 };
@@ -3632,6 +3634,8 @@ export interface paths {
                         "X-Resolve-Age-Ms"?: number;
                         /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
                         "X-Resolve-Consistency"?: "strong" | "cached";
+                        /** @description Only with ?at=: the instant answered (UTC) */
+                        "X-Resolved-At"?: string;
                         /** @description Only under a rollout */
                         "X-Rollout-Arm"?: "stable" | "candidate";
                         /** @description Only under a rollout */
@@ -3698,6 +3702,8 @@ export interface paths {
         head: {
             parameters: {
                 query?: {
+                    /** @description Resolve as of this instant (ISO-8601), from the recorded history; not in the future */
+                    at?: string;
                     /** @description Routing key for a rollout's split when no X-Routing-Key header is sent (else the client address) */
                     key?: string;
                 };
@@ -3725,6 +3731,8 @@ export interface paths {
                         "X-Resolve-Age-Ms"?: number;
                         /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
                         "X-Resolve-Consistency"?: "strong" | "cached";
+                        /** @description Only with ?at=: the instant answered (UTC) */
+                        "X-Resolved-At"?: string;
                         /** @description Only under a rollout */
                         "X-Rollout-Arm"?: "stable" | "candidate";
                         /** @description Only under a rollout */
@@ -3792,11 +3800,13 @@ export interface paths {
         };
         /**
          * Resolve a models:/ reference to the version it names now
-         * @description Forms: models:/NAME/Production, /Staging, models:/NAME@ALIAS, /7, /2.1.0, a semver range (^2.1, ~2.1.3, >=1.2 <2: the highest READY, non-archived version in it), /latest (the highest READY, non-archived number), each with an optional trailing artifact path. One D1 round trip, never cached (Cache-Control: no-store). Under a rollout on the ref, the routing key (X-Routing-Key, else ?key=, else the client address) picks the arm. HEAD answers the same headers without a body.
+         * @description Forms: models:/NAME/Production, /Staging, models:/NAME@ALIAS, /7, /2.1.0, a semver range (^2.1, ~2.1.3, >=1.2 <2: the highest READY, non-archived version in it), /latest (the highest READY, non-archived number), each with an optional trailing artifact path. One D1 round trip, never cached (Cache-Control: no-store). Under a rollout on the ref, the routing key (X-Routing-Key, else ?key=, else the client address) picks the arm. HEAD answers the same headers without a body. With ?at=ISO-TIME the answer is what the reference resolved to at that instant (the ref's target, the rollout running then with its weight and salt, and the arm the routing key got), with X-Resolved-At; a time before the model existed is a 404 (reason before_model), a time in the future a 400.
          */
         get: {
             parameters: {
                 query: {
+                    /** @description Resolve as of this instant (ISO-8601), from the recorded history; not in the future */
+                    at?: string;
                     /** @description Routing key for a rollout's split when no X-Routing-Key header is sent (else the client address) */
                     key?: string;
                     ref: string;
@@ -3821,6 +3831,8 @@ export interface paths {
                         "X-Resolve-Age-Ms"?: number;
                         /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
                         "X-Resolve-Consistency"?: "strong" | "cached";
+                        /** @description Only with ?at=: the instant answered (UTC) */
+                        "X-Resolved-At"?: string;
                         /** @description Only under a rollout */
                         "X-Rollout-Arm"?: "stable" | "candidate";
                         /** @description Only under a rollout */
@@ -4758,6 +4770,12 @@ export interface components {
             from_version: number | null;
             generation: number;
             reason: string;
+            /** @description The rollout the entry belongs to (start, promote, abort, rollback), naming both arms; null for plain moves */
+            rollout: {
+                candidate_version: number;
+                id: string;
+                stable_version: number;
+            } | null;
             to_version: number | null;
         };
         RefMove: {
@@ -4783,13 +4801,25 @@ export interface components {
             arm: "stable" | "candidate" | null;
             /** @description The artifact the reference's trailing path names, if it has one */
             artifact: components["schemas"]["Artifact"] | null;
+            /** @description Point-in-time resolve only: the instant answered (also X-Resolved-At) */
+            at?: string;
             /** @description The ref the answer went through (Production, Staging or an alias); null for numbers, semvers, ranges and latest */
             ref: string | null;
+            /** @description Point-in-time resolve only: what the ref pointed to then (the stable arm under a rollout); null for other selectors */
+            ref_version?: number | null;
             /**
              * @description The reference as parsed, in canonical form
              * @example models:/flight_delay/Production
              */
             reference: string;
+            /** @description Point-in-time resolve only: the rollout running on the ref then, with its weight then */
+            rollout?: {
+                candidate_version: number;
+                id: string;
+                salt: string;
+                stable_version: number;
+                weight: number;
+            } | null;
             rollout_id: string | null;
         };
         Rollback: {
@@ -5047,6 +5077,15 @@ export interface components {
             params: {
                 [key: string]: string | number | boolean;
             };
+            /** @description The version's part in the rollouts running on the model: candidate at 12.5% of Production, or the stable arm */
+            rollouts: {
+                /** @enum {string} */
+                arm: "stable" | "candidate";
+                ref: string;
+                rollout_id: string;
+                /** @description The candidate's share in percent; the stable arm answers the rest */
+                weight: number;
+            }[];
             run_id: string | null;
             semver: string;
             signature: {
