@@ -237,3 +237,82 @@ describe("ref history tells the whole story", () => {
     }
   });
 });
+
+describe("rollout history", () => {
+  it("lists every rollout newest first with its weight changes, A/B result and how it ended, filtered by status", async () => {
+    const r = clockedRegistry(START);
+    const { name } = await scriptedHistory(r);
+    const all = await r.callJson("GET", `/v1/models/${name}/rollouts`, 200);
+    expect(all.items.map((x: any) => [x.candidate_version, x.status, x.outcome])).toEqual([
+      [3, "rolled_back", "auto_rolled_back"],
+      [3, "rolled_back", "rolled_back"],
+      [2, "promoted", "promoted"],
+      [2, "aborted", "aborted"],
+    ]);
+    const aborted = all.items[3];
+    expect(aborted.history.map((e: any) => [e.action, e.weight_before, e.weight_after, e.reason])).toEqual([
+      ["start", null, 10, "canary of v2"],
+      ["weight", 10, 50, "flat error rate"],
+      ["abort", 50, 50, "latency"],
+    ]);
+    expect(aborted.ending).toMatchObject({ action: "abort", actor: expect.any(String), reason: "latency", at: aborted.ended_at });
+    const auto = all.items[0];
+    expect(auto.ending).toMatchObject({ action: "auto_rollback", actor: "edgereg:auto-rollback" });
+    expect(auto.ending.evidence).toMatchObject({ current: { count: 150, mean: 0.6 }, baseline: { count: 300, mean: 0.9 } });
+    expect(auto.ab).toMatchObject({ metric: "accuracy", until: expect.any(String), stable: { version: 1, count: 300 }, candidate: { version: 3, count: 150 } });
+
+    const page = await r.callJson("GET", `/v1/models/${name}/rollouts?status=rolled_back&limit=1`, 200);
+    expect(page.items.map((x: any) => x.outcome)).toEqual(["auto_rolled_back"]);
+    const next = await r.callJson("GET", `/v1/models/${name}/rollouts?status=rolled_back&limit=1&cursor=${page.next_cursor}`, 200);
+    expect(next.items.map((x: any) => x.outcome)).toEqual(["rolled_back"]);
+    expect(next.next_cursor).toBeNull();
+    expect((await r.callJson("GET", `/v1/models/${name}/rollouts?status=bogus`, 400)).error.details.issues[0].path).toBe("status");
+  });
+});
+
+describe("versions know their part in a canary", () => {
+  it("a version answer names its arm and weight in running rollouts", async () => {
+    const r = clockedRegistry(START);
+    const name = uniqueName("part");
+    await r.callJson("POST", "/v1/models", 201, { body: { name } });
+    for (const semver of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 1 } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 2 } });
+    const rollout = await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 201, { body: { candidate_version: 2, weight: 12.5 } });
+    const candidate = await r.callJson("GET", `/v1/models/${name}/versions/2`, 200);
+    expect(candidate).toMatchObject({ stage: "Staging", rollouts: [{ rollout_id: rollout.id, ref: "Production", arm: "candidate", weight: 12.5 }] });
+    const stable = await r.callJson("GET", `/v1/models/${name}/versions/1`, 200);
+    expect(stable.rollouts).toEqual([{ rollout_id: rollout.id, ref: "Production", arm: "stable", weight: 12.5 }]);
+    const resolved = await r.callJson("GET", `/v1/resolve?ref=${encodeURIComponent(`models:/${name}/2`)}`, 200);
+    expect(resolved.rollouts).toEqual(candidate.rollouts);
+    await r.callJson("POST", `/v1/models/${name}/rollouts/Production/abort`, 200);
+    expect((await r.callJson("GET", `/v1/models/${name}/versions/2`, 200)).rollouts).toEqual([]);
+  });
+
+  it("a version's history lists every time it entered or left a ref, with reasons, newest first", async () => {
+    const r = clockedRegistry(START);
+    const { name } = await scriptedHistory(r);
+    const v2 = await r.callJson("GET", `/v1/models/${name}/versions/2/history`, 200);
+    expect(v2.items.map((h: any) => [h.ref, h.action, h.change, h.arm, h.reason])).toEqual([
+      ["Staging", "move", "left", null, ""],
+      ["Production", "rollback", "left", null, "regret"],
+      ["Production", "promote", "entered", "candidate", "all good"],
+      ["Production", "rollout_start", "rollout_started", "candidate", "canary of v2"],
+      ["Production", "rollout_abort", "rollout_ended", "candidate", "latency"],
+      ["Production", "rollout_start", "rollout_started", "candidate", "canary of v2"],
+      ["Staging", "move", "entered", null, ""],
+    ]);
+    const v3 = await r.callJson("GET", `/v1/models/${name}/versions/3/history?limit=2`, 200);
+    expect(v3.items.map((h: any) => [h.action, h.change])).toEqual([
+      ["move", "entered"],
+      ["rollout_auto_rollback", "rollout_ended"],
+    ]);
+    const rest = await r.callJson("GET", `/v1/models/${name}/versions/3/history?cursor=${v3.next_cursor}`, 200);
+    expect(rest.items.map((h: any) => h.action)).toEqual(["rollout_start", "rollout_rollback", "rollout_start", "move"]);
+    const v1 = await r.callJson("GET", `/v1/models/${name}/versions/1/history?limit=200`, 200);
+    expect(v1.items.filter((h: any) => h.arm === "stable").length).toBe(8); // four starts, three endings and the promote that replaced it
+    expect(v1.items[0]).toMatchObject({ action: "move", change: "left", from_version: 1, to_version: 3, reason: "fixed" });
+    await r.callJson("GET", `/v1/models/${name}/versions/9/history`, 404);
+  });
+});

@@ -1644,7 +1644,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A model's rollouts, newest first */
+        /**
+         * A model's rollouts, past and active, newest first, each with its whole life
+         * @description Each rollout with every change (history, oldest first: start, weight changes with actor, time and reason, and the closing event), its A/B comparison over its whole life, and how it ended: outcome promoted, aborted, rolled_back or auto_rolled_back, with the closing event (and an automatic rollback's evidence) in ending.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1670,7 +1673,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["Rollout"][];
+                            items: components["schemas"]["RolloutRecord"][];
                             next_cursor: string | null;
                         };
                     };
@@ -2749,6 +2752,90 @@ export interface paths {
                 };
             };
         };
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/versions/{v}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every time a version entered or left a ref, or was an arm of a rollout, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description next_cursor from the previous page */
+                    cursor?: string;
+                    /** @description Page size, 1–200 */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                    /** @description A version number (7) or an exact semver (2.1.0) */
+                    v: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the version's history */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["VersionHistoryEntry"][];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input: the details name the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -4883,6 +4970,17 @@ export interface components {
              */
             weight?: number;
         };
+        RolloutRecord: components["schemas"]["Rollout"] & {
+            ab: components["schemas"]["ABComparison"];
+            /** @description The closing event with its evidence; null while active */
+            ending: components["schemas"]["RolloutEvent"] | null;
+            history: components["schemas"]["RolloutEvent"][];
+            /**
+             * @description How it ended; null while active
+             * @enum {string|null}
+             */
+            outcome: "promoted" | "aborted" | "rolled_back" | "auto_rolled_back" | null;
+        };
         /**
          * @example {
          *       "candidate_version": 8,
@@ -5148,6 +5246,32 @@ export interface components {
             tags?: {
                 [key: string]: string;
             };
+        };
+        VersionHistoryEntry: {
+            /** @description The ref history action: move, promote, delete, rollback, auto_rollback, rollout_start, rollout_abort, … */
+            action: string;
+            actor: string;
+            /**
+             * @description Its arm in the entry's rollout; null for plain moves
+             * @enum {string|null}
+             */
+            arm: "stable" | "candidate" | null;
+            at: string;
+            /**
+             * @description entered or left the ref (move, promote, rollback, automatic rollback), or a rollout it was an arm of started or ended without moving the ref
+             * @enum {string}
+             */
+            change: "entered" | "left" | "rollout_started" | "rollout_ended";
+            from_version: number | null;
+            generation: number;
+            reason: string;
+            ref: string;
+            rollout: {
+                candidate_version: number;
+                id: string;
+                stable_version: number;
+            } | null;
+            to_version: number | null;
         };
         VersionPatch: {
             archived?: boolean;

@@ -49,3 +49,20 @@ export function assertExpected(refName: string, expected: number | null | undefi
     { field: "expected_version", expected, actual },
   );
 }
+
+/** What a ref history entry meant for one version. */
+export type VersionChange = "entered" | "left" | "rollout_started" | "rollout_ended";
+
+/**
+ * How an entry touched a version: it entered or left the ref (a move, rollback or promote), or a rollout in which it
+ * is an arm started or ended without moving the ref (abort, rollback or automatic rollback of the canary).
+ */
+export function versionChangeOf(
+  entry: { action: RefAction; fromVersionId: string | null; toVersionId: string | null },
+  versionId: string,
+): VersionChange | null {
+  if (ROLLOUT_MARKS.includes(entry.action)) return entry.action === "rollout_start" ? "rollout_started" : "rollout_ended";
+  if (entry.toVersionId === versionId && entry.fromVersionId !== versionId) return "entered";
+  if (entry.fromVersionId === versionId && entry.toVersionId !== versionId) return "left";
+  return null;
+}

@@ -59,6 +59,13 @@ const RolloutEvent = z
   })
   .openapi("RolloutEvent");
 
+const RolloutRecord = Rollout.extend({
+  history: z.array(RolloutEvent),
+  ab: ABComparison.nullable(),
+  outcome: z.enum(["promoted", "aborted", "rolled_back", "auto_rolled_back"]).nullable().openapi({ description: "How it ended; null while active" }),
+  ending: RolloutEvent.nullable().openapi({ description: "The closing event with its evidence; null while active" }),
+}).openapi("RolloutRecord");
+
 const RolloutStartBody = z
   .strictObject({
     candidate_version: VersionRef,
@@ -201,13 +208,17 @@ rollouts.openapi(
     method: "get",
     path: "/v1/models/{name}/rollouts",
     tags: ["rollouts"],
-    summary: "A model's rollouts, newest first",
+    summary: "A model's rollouts, past and active, newest first, each with its whole life",
+    description:
+      "Each rollout with every change (history, oldest first: start, weight changes with actor, time and reason, and the " +
+      "closing event), its A/B comparison over its whole life, and how it ended: outcome promoted, aborted, rolled_back " +
+      "or auto_rolled_back, with the closing event (and an automatic rollback's evidence) in ending.",
     middleware: [requireRole("reader")],
     request: {
       params: z.object({ name: ModelNameParam }),
       query: z.object({ ...PageQuery, ref: z.string().max(64).optional(), status: RolloutStatus.optional() }),
     },
-    responses: { 200: json(paged(Rollout), "A page of rollouts"), ...errorsFor(400, 401, 403, 404) },
+    responses: { 200: json(paged(RolloutRecord), "A page of rollouts"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const { limit, cursor, ref, status } = c.req.valid("query");

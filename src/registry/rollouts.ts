@@ -7,7 +7,7 @@
 import { authorize } from "../auth/principal";
 import { percentToBasisPoints } from "../domain/canary";
 import type { AutoRollbackRule } from "../domain/policy";
-import { startingPlan, type RolloutStatus } from "../domain/rollout";
+import { outcomeOf, startingPlan, type RolloutOutcome, type RolloutStatus } from "../domain/rollout";
 import type { VersionKey } from "../domain/versions";
 import { requireModel } from "../store/models";
 import type { Page, Paged } from "../store/pagination";
@@ -114,14 +114,30 @@ export async function readRollout(ctx: Reader, modelName: string, ref: string): 
   return { ...rollout, ab: await abComparison(ctx.db, model, rollout.id) };
 }
 
-/** A model's rollouts, newest first. */
+/** A rollout's whole life: every weight change, how it ended (with the closing event's evidence), and its A/B result. */
+export type RolloutRecord = RolloutDetail & {
+  outcome: RolloutOutcome | null;
+  /** The event that closed it (promote, abort, rollback, auto_rollback); null while active */
+  ending: store.RolloutEventView | null;
+};
+
+/** A model's rollouts, past and active, newest first, each with its whole life. */
 export async function readRollouts(
   ctx: Reader,
   modelName: string,
   filter: { ref?: string; status?: RolloutStatus },
   page: Page,
-): Promise<Paged<store.RolloutView>> {
+): Promise<Paged<RolloutRecord>> {
   authorize(ctx.principal, "reader", modelName);
   const model = await requireModel(ctx.db, modelName);
-  return store.listRollouts(ctx.db, model, filter, page);
+  const listed = await store.listRollouts(ctx.db, model, filter, page);
+  const ids = listed.items.map((r) => r.id);
+  const [events, abs] = await Promise.all([store.eventsOf(ctx.db, ids), Promise.all(ids.map((id) => abComparison(ctx.db, model, id)))]);
+  const items = listed.items.map((rollout, i): RolloutRecord => {
+    const history = events.get(rollout.id)!;
+    const last = history.at(-1);
+    const outcome = outcomeOf(rollout.status, last?.action);
+    return { ...rollout, history, ab: abs[i]!, outcome, ending: outcome === null ? null : (last ?? null) };
+  });
+  return { ...listed, items };
 }

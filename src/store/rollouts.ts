@@ -12,7 +12,7 @@ import { nextStep, startingPlan, type RolloutStatus } from "../domain/rollout";
 import type { RefAction } from "../domain/refs";
 import type { VersionKey } from "../domain/versions";
 import { auditInsert, type Mutation } from "./audit";
-import { isUniqueViolation, type Database } from "./db";
+import { inList, isUniqueViolation, type Database } from "./db";
 import type { ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
 import { readRef, refChangeStatements, type RefMove, type RefState } from "./refs";
@@ -364,6 +364,15 @@ export async function listRollouts(
     .orderBy(desc(rollouts.createdAt), desc(rollouts.id))
     .limit(page.limit + 1);
   return pageOf(rows, page, rolloutView, (r) => ({ created_at: r.rollout.createdAt, id: r.rollout.id }));
+}
+
+/** Every event of each rollout, oldest first, in one query. */
+export async function eventsOf(db: Database, rolloutIds: readonly string[]): Promise<Map<string, RolloutEventView[]>> {
+  const byRollout = new Map<string, RolloutEventView[]>(rolloutIds.map((id) => [id, []]));
+  if (rolloutIds.length === 0) return byRollout;
+  const rows = await db.select().from(rolloutEvents).where(inList(rolloutEvents.rolloutId, rolloutIds)).orderBy(asc(rolloutEvents.rolloutId), asc(rolloutEvents.seq));
+  for (const row of rows) byRollout.get(row.rolloutId)!.push(eventView(row));
+  return byRollout;
 }
 
 function eventInsert(
