@@ -316,3 +316,40 @@ describe("versions know their part in a canary", () => {
     await r.callJson("GET", `/v1/models/${name}/versions/9/history`, 404);
   });
 });
+
+describe("every metric gets its difference", () => {
+  it("answers each observed metric's difference between arms with its interval, and warns when a non-judged one got worse", async () => {
+    const r = clockedRegistry(START);
+    const name = uniqueName("diff");
+    await r.callJson("POST", "/v1/models", 201, { body: { name } });
+    for (const semver of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 1 } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 2 } });
+    const policy = { ...RULE, min_samples: 100000 };
+    await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 201, { body: { candidate_version: 2, weight: 50, policy } });
+    // accuracy (judged) flat; latency_ms 90% higher on the candidate; error_rate a little lower.
+    const observations = Array.from({ length: 40 }, (_, i) => [
+      { ref: "Production", arm: "stable", metrics: { accuracy: 0.9 + (i % 5) / 100, latency_ms: 100 + (i % 7), error_rate: 0.02 + (i % 3) / 1000 } },
+      { ref: "Production", arm: "candidate", metrics: { accuracy: 0.9 + (i % 4) / 100, latency_ms: 190 + (i % 9), error_rate: 0.019 + (i % 3) / 1000 } },
+    ]).flat();
+    await r.callJson("POST", `/v1/models/${name}/observations`, 200, { body: { observations } });
+    const { differences } = await r.callJson("GET", `/v1/models/${name}/rollouts/Production`, 200);
+    const byName = Object.fromEntries(differences.metrics.map((m: any) => [m.metric, m]));
+    expect(Object.keys(byName)).toEqual(["accuracy", "error_rate", "latency_ms"]);
+    expect(byName.accuracy).toMatchObject({ judged: true, direction: "higher", direction_source: "judged", stable: { count: 40 }, candidate: { count: 40 } });
+    expect(byName.latency_ms).toMatchObject({ judged: false, direction: "lower", direction_source: "name", significantly_worse: true });
+    expect(byName.latency_ms.welch.ci_low).toBeGreaterThan(80);
+    expect(byName.error_rate).toMatchObject({ direction: "lower", significantly_worse: false });
+    expect(differences.warnings.map((w: any) => w.metric)).toEqual(["latency_ms"]);
+    expect(differences.warnings[0].message).toMatch(/latency_ms is significantly worse on the candidate \(v2\)/);
+
+    // The policy overrides the name rule: a latency that should rise (say, more work per request) warns no more.
+    const current = await r.callJson("GET", `/v1/models/${name}/policy`, 200);
+    await r.callJson("PUT", `/v1/models/${name}/policy`, 200, { body: { ...current, metric_directions: { latency_ms: "higher" } } });
+    const after = (await r.callJson("GET", `/v1/models/${name}/rollouts?status=active`, 200)).items[0].differences;
+    expect(after.metrics.find((m: any) => m.metric === "latency_ms")).toMatchObject({ direction: "higher", direction_source: "policy", significantly_worse: false });
+    expect(after.warnings).toEqual([]);
+    await r.callJson("PUT", `/v1/models/${name}/policy`, 400, { body: { ...current, metric_directions: { latency_ms: "up" } } });
+  });
+});

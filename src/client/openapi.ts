@@ -922,6 +922,9 @@ export interface paths {
                             };
                             /** @default false */
                             forbid_force: boolean;
+                            metric_directions?: {
+                                [key: string]: "higher" | "lower";
+                            };
                             /** @default false */
                             require_pipeline: boolean;
                             /** @default true */
@@ -1036,6 +1039,9 @@ export interface paths {
                         };
                         /** @default false */
                         forbid_force?: boolean;
+                        metric_directions?: {
+                            [key: string]: "higher" | "lower";
+                        };
                         /** @default false */
                         require_pipeline?: boolean;
                         /** @default true */
@@ -1078,6 +1084,9 @@ export interface paths {
                             };
                             /** @default false */
                             forbid_force: boolean;
+                            metric_directions?: {
+                                [key: string]: "higher" | "lower";
+                            };
                             /** @default false */
                             require_pipeline: boolean;
                             /** @default true */
@@ -4546,6 +4555,55 @@ export interface components {
                 t: number | null;
             } | null;
         } | null;
+        /** @description Every observed metric's difference between the arms over the rollout's life; warnings name non-judged metrics that got significantly worse */
+        ArmDifferences: {
+            metrics: {
+                candidate: {
+                    count: number;
+                    mean: number | null;
+                    variance: number | null;
+                    version: number;
+                };
+                /** @enum {string} */
+                direction: "higher" | "lower";
+                /**
+                 * @description policy: the policy's metric_directions; judged: the judged metric's rule; name: the name rule (docs/history.md)
+                 * @enum {string}
+                 */
+                direction_source: "policy" | "judged" | "name";
+                judged: boolean;
+                metric: string;
+                /** @description the whole interval lies on the metric's bad side of zero */
+                significantly_worse: boolean;
+                stable: {
+                    count: number;
+                    mean: number | null;
+                    variance: number | null;
+                    version: number;
+                };
+                /** @description candidate minus stable with its 95% interval; null until each arm has two observations */
+                welch: {
+                    ci_high: number;
+                    ci_low: number;
+                    df: number;
+                    difference: number;
+                    p_value: number;
+                    t: number | null;
+                } | null;
+            }[];
+            since: string;
+            until: string | null;
+            warnings: {
+                ci_high: number;
+                ci_low: number;
+                difference: number;
+                /** @enum {string} */
+                direction: "higher" | "lower";
+                message: string;
+                metric: string;
+                p_value: number;
+            }[];
+        } | null;
         Artifact: {
             content_type: string;
             path: string;
@@ -4972,6 +5030,7 @@ export interface components {
         };
         RolloutRecord: components["schemas"]["Rollout"] & {
             ab: components["schemas"]["ABComparison"];
+            differences: components["schemas"]["ArmDifferences"];
             /** @description The closing event with its evidence; null while active */
             ending: components["schemas"]["RolloutEvent"] | null;
             history: components["schemas"]["RolloutEvent"][];
@@ -5028,6 +5087,7 @@ export interface components {
         };
         RolloutWithHistory: components["schemas"]["Rollout"] & {
             ab: components["schemas"]["ABComparison"];
+            differences: components["schemas"]["ArmDifferences"];
             history: components["schemas"]["RolloutEvent"][];
         };
         /**

@@ -6,7 +6,7 @@ import { parseVersionKey } from "../domain/versions";
 import { contextOf } from "../registry/context";
 import { abortRollout, changeRolloutWeight, promoteRollout, readRollout, readRollouts, startRollout } from "../registry/rollouts";
 import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, Reason, router } from "./openapi";
-import { ABComparison } from "./observations";
+import { ABComparison, ArmDifferences } from "./observations";
 import { refNameOf } from "./refs";
 import { VersionRef } from "./schemas";
 
@@ -62,6 +62,7 @@ const RolloutEvent = z
 const RolloutRecord = Rollout.extend({
   history: z.array(RolloutEvent),
   ab: ABComparison.nullable(),
+  differences: ArmDifferences.nullable(),
   outcome: z.enum(["promoted", "aborted", "rolled_back", "auto_rolled_back"]).nullable().openapi({ description: "How it ended; null while active" }),
   ending: RolloutEvent.nullable().openapi({ description: "The closing event with its evidence; null while active" }),
 }).openapi("RolloutRecord");
@@ -191,7 +192,7 @@ rollouts.openapi(
     request: { params: RefParams },
     responses: {
       200: json(
-        Rollout.extend({ history: z.array(RolloutEvent), ab: ABComparison.nullable() }).openapi("RolloutWithHistory"),
+        Rollout.extend({ history: z.array(RolloutEvent), ab: ABComparison.nullable(), differences: ArmDifferences.nullable() }).openapi("RolloutWithHistory"),
         "The rollout, every change (oldest first) and the A/B comparison of its arms",
       ),
       ...errorsFor(400, 401, 403, 404),

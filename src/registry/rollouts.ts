@@ -12,13 +12,13 @@ import type { VersionKey } from "../domain/versions";
 import { requireModel } from "../store/models";
 import type { Page, Paged } from "../store/pagination";
 import * as store from "../store/rollouts";
-import { abComparison, type ABComparison } from "./ab";
+import { abComparison, armDifferences, type ABComparison, type ArmDifferences } from "./ab";
 import type { CommandContext } from "./context";
 import { rolloutEvent } from "./events";
 import { gateRolloutStart } from "./gates";
 
 export type { RolloutEventView, RolloutView } from "../store/rollouts";
-export type { ABComparison } from "./ab";
+export type { ABComparison, ArmDifferences } from "./ab";
 /** Reads by model row, for doors that already hold the model (the UI's model page). */
 export { getRollout, listRollouts } from "../store/rollouts";
 export { abComparison } from "./ab";
@@ -104,14 +104,20 @@ export async function abortRollout(ctx: CommandContext, modelName: string, ref: 
 
 type Reader = Pick<CommandContext, "db" | "principal">;
 
-export type RolloutDetail = store.RolloutView & { history: store.RolloutEventView[]; ab: ABComparison | null };
+export type RolloutDetail = store.RolloutView & {
+  history: store.RolloutEventView[];
+  ab: ABComparison | null;
+  /** every observed metric's difference between the arms, with warnings for non-judged metrics that got worse */
+  differences: ArmDifferences | null;
+};
 
 /** The ref's active rollout, else its latest, with every change and the A/B comparison of its arms. */
 export async function readRollout(ctx: Reader, modelName: string, ref: string): Promise<RolloutDetail> {
   authorize(ctx.principal, "reader", modelName);
   const model = await requireModel(ctx.db, modelName);
   const rollout = await store.getRollout(ctx.db, model, ref);
-  return { ...rollout, ab: await abComparison(ctx.db, model, rollout.id) };
+  const [ab, differences] = await Promise.all([abComparison(ctx.db, model, rollout.id), armDifferences(ctx.db, model, rollout.id)]);
+  return { ...rollout, ab, differences };
 }
 
 /** A rollout's whole life: every weight change, how it ended (with the closing event's evidence), and its A/B result. */
@@ -132,12 +138,16 @@ export async function readRollouts(
   const model = await requireModel(ctx.db, modelName);
   const listed = await store.listRollouts(ctx.db, model, filter, page);
   const ids = listed.items.map((r) => r.id);
-  const [events, abs] = await Promise.all([store.eventsOf(ctx.db, ids), Promise.all(ids.map((id) => abComparison(ctx.db, model, id)))]);
+  const [events, abs, differences] = await Promise.all([
+    store.eventsOf(ctx.db, ids),
+    Promise.all(ids.map((id) => abComparison(ctx.db, model, id))),
+    Promise.all(ids.map((id) => armDifferences(ctx.db, model, id))),
+  ]);
   const items = listed.items.map((rollout, i): RolloutRecord => {
     const history = events.get(rollout.id)!;
     const last = history.at(-1);
     const outcome = outcomeOf(rollout.status, last?.action);
-    return { ...rollout, history, ab: abs[i]!, outcome, ending: outcome === null ? null : (last ?? null) };
+    return { ...rollout, history, ab: abs[i]!, differences: differences[i]!, outcome, ending: outcome === null ? null : (last ?? null) };
   });
   return { ...listed, items };
 }
