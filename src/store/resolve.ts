@@ -165,8 +165,10 @@ interface When {
   existed: string;
   /** the version id the selector's ref ?4 pointed to */
   refTarget: string;
-  /** condition on rollouts `r` that were running */
-  running: string;
+  /** a FROM source `r`: the rollout running on the selector's ref ?4 (at most one row) */
+  rolloutOnRef: string;
+  /** a FROM source `r`: the rollouts running on the model with version `v.id` as an arm */
+  rolloutsOf: string;
   /** rollouts `r`'s weight in basis points */
   weight: string;
 }
@@ -177,15 +179,21 @@ const NOW: When = {
   live: `model_id = ${MODEL_ID} AND status = 'READY' AND archived = 0`,
   existed: "1",
   refTarget: `SELECT version_id FROM refs WHERE model_id = ${MODEL_ID} AND name = ?4`,
-  running: "r.status = 'active'",
+  rolloutOnRef: `(SELECT * FROM rollouts WHERE model_id = ${MODEL_ID} AND ref = ?4 AND status = 'active') r`,
+  rolloutsOf: "(SELECT * FROM rollouts WHERE model_id = v.model_id AND status = 'active' AND (candidate_version_id = v.id OR stable_version_id = v.id)) r",
   weight: "r.weight_bp",
 };
 
 const AT: When = {
   live: `model_id = ${MODEL_ID} AND status = 'READY' AND archived = 0 AND created_at <= ?6 AND ${readyAt("versions")} <= ?6`,
   existed: "created_at <= ?6",
-  refTarget: `SELECT to_version_id FROM (SELECT to_version_id FROM ref_history WHERE model_id = ${MODEL_ID} AND ref = ?4 AND at <= ?6 ORDER BY generation DESC LIMIT 1)`,
-  running: "r.created_at <= ?6 AND (r.ended_at IS NULL OR r.ended_at > ?6)",
+  refTarget: `SELECT to_version_id FROM (SELECT to_version_id FROM ref_history WHERE model_id = ${MODEL_ID} AND ref = ?4 AND at <= ?6
+    ORDER BY at DESC, generation DESC LIMIT 1)`,
+  // Rollouts on one ref never overlap, so only the newest one started by then can have been running.
+  rolloutOnRef: `(SELECT * FROM (SELECT * FROM rollouts WHERE model_id = ${MODEL_ID} AND ref = ?4 AND created_at <= ?6
+    ORDER BY created_at DESC LIMIT 1) WHERE ended_at IS NULL OR ended_at > ?6) r`,
+  rolloutsOf: `(SELECT * FROM rollouts WHERE (candidate_version_id = v.id OR stable_version_id = v.id)
+    AND created_at <= ?6 AND (ended_at IS NULL OR ended_at > ?6)) r`,
   weight: "(SELECT e.weight_bp_after FROM rollout_events e WHERE e.rollout_id = r.id AND e.at <= ?6 ORDER BY e.seq DESC LIMIT 1)",
 };
 
@@ -196,7 +204,7 @@ function targetIds(selector: Selector, when: When): string {
     case "alias":
       // The ref's version is the stable arm; a running rollout adds its candidate.
       return `${when.refTarget}
-        UNION ALL SELECT r.candidate_version_id FROM rollouts r WHERE r.model_id = ${MODEL_ID} AND r.ref = ?4 AND ${when.running}`;
+        UNION ALL SELECT r.candidate_version_id FROM ${when.rolloutOnRef}`;
     case "number":
       return `SELECT id FROM versions WHERE model_id = ${MODEL_ID} AND number = ?5 AND ${when.existed}`;
     case "semver":
@@ -237,10 +245,13 @@ function tripleLiteral(t: Triple): string {
   return `(${t.join(", ")})`;
 }
 
-/** Every ref of the model then: its newest history entry by ?6, unless that entry removed it. */
-const REFS_AT = `SELECT json_group_array(json_object('name', h.ref, 'versionId', h.to_version_id)) FROM ref_history h
-     WHERE h.model_id = ${MODEL_ID} AND h.to_version_id IS NOT NULL
-       AND h.generation = (SELECT MAX(g.generation) FROM ref_history g WHERE g.model_id = h.model_id AND g.ref = h.ref AND g.at <= ?6)`;
+/**
+ * Every ref of the model then: its newest history entry by ?6, unless that entry removed it. One pass over the
+ * model's history: SQLite takes a bare column (to_version_id) from the row that holds the group's MAX.
+ */
+const REFS_AT = `SELECT json_group_array(json_object('name', ref, 'versionId', to_version_id)) FROM (
+     SELECT ref, to_version_id, MAX(at || printf('#%012d', generation)) FROM ref_history WHERE model_id = ${MODEL_ID} AND at <= ?6 GROUP BY ref)
+     WHERE to_version_id IS NOT NULL`;
 
 function resolutionSql(selector: Selector, when: When): string {
   const pointInTime = when === AT;
@@ -252,7 +263,7 @@ function resolutionSql(selector: Selector, when: When): string {
   (${pointInTime ? REFS_AT : `SELECT json_group_array(json_object('name', name, 'versionId', version_id)) FROM refs WHERE model_id = ${MODEL_ID}`}) AS refs,
   (SELECT json_object('id', r.id, 'salt', r.salt, 'weightBp', ${when.weight}, 'candidateVersionId', r.candidate_version_id,
       'stableVersionId', r.stable_version_id)
-     FROM rollouts r WHERE r.model_id = ${MODEL_ID} AND r.ref = ?4 AND ${when.running} ORDER BY r.created_at DESC LIMIT 1) AS rollout,
+     FROM ${when.rolloutOnRef}) AS rollout,
   (SELECT json_group_array(json_object(
       'id', v.id, 'modelId', v.model_id, 'number', v.number, 'semver', v.semver,
       'major', v.major, 'minor', v.minor, 'patch', v.patch, 'prerelease', v.prerelease,
@@ -266,7 +277,7 @@ function resolutionSql(selector: Selector, when: When): string {
       'tags', (SELECT json_group_object(t.key, t.value) FROM version_tags t WHERE t.version_id = v.id),
       'rollouts', (SELECT json_group_array(json_object('rollout_id', r.id, 'ref', r.ref,
           'arm', CASE WHEN r.candidate_version_id = v.id THEN 'candidate' ELSE 'stable' END, 'weightBp', ${when.weight}))
-        FROM rollouts r WHERE r.model_id = v.model_id AND ${when.running} AND (r.candidate_version_id = v.id OR r.stable_version_id = v.id))))
+        FROM ${when.rolloutsOf})))
      FROM versions v WHERE v.id IN (${targetIds(selector, when)})) AS versions`;
 }
 

@@ -1,1 +1,0 @@
-ALTER TABLE `ref_history` ADD `rollout_id` text;
