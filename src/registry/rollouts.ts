@@ -12,7 +12,7 @@ import type { VersionKey } from "../domain/versions";
 import { requireModel } from "../store/models";
 import type { Page, Paged } from "../store/pagination";
 import * as store from "../store/rollouts";
-import { abComparison, armDifferences, type ABComparison, type ArmDifferences } from "./ab";
+import { analyseRollouts, type ABComparison, type ArmDifferences } from "./ab";
 import type { CommandContext } from "./context";
 import { rolloutEvent } from "./events";
 import { gateRolloutStart } from "./gates";
@@ -116,8 +116,8 @@ export async function readRollout(ctx: Reader, modelName: string, ref: string): 
   authorize(ctx.principal, "reader", modelName);
   const model = await requireModel(ctx.db, modelName);
   const rollout = await store.getRollout(ctx.db, model, ref);
-  const [ab, differences] = await Promise.all([abComparison(ctx.db, model, rollout.id), armDifferences(ctx.db, model, rollout.id)]);
-  return { ...rollout, ab, differences };
+  const analysis = (await analyseRollouts(ctx.db, model, [rollout.id])).get(rollout.id);
+  return { ...rollout, ab: analysis?.ab ?? null, differences: analysis?.differences ?? null };
 }
 
 /** A rollout's whole life: every weight change, how it ended (with the closing event's evidence), and its A/B result. */
@@ -138,16 +138,13 @@ export async function readRollouts(
   const model = await requireModel(ctx.db, modelName);
   const listed = await store.listRollouts(ctx.db, model, filter, page);
   const ids = listed.items.map((r) => r.id);
-  const [events, abs, differences] = await Promise.all([
-    store.eventsOf(ctx.db, ids),
-    Promise.all(ids.map((id) => abComparison(ctx.db, model, id))),
-    Promise.all(ids.map((id) => armDifferences(ctx.db, model, id))),
-  ]);
-  const items = listed.items.map((rollout, i): RolloutRecord => {
+  const [events, analyses] = await Promise.all([store.eventsOf(ctx.db, ids), analyseRollouts(ctx.db, model, ids)]);
+  const items = listed.items.map((rollout): RolloutRecord => {
     const history = events.get(rollout.id)!;
     const last = history.at(-1);
     const outcome = outcomeOf(rollout.status, last?.action);
-    return { ...rollout, history, ab: abs[i]!, differences: differences[i]!, outcome, ending: outcome === null ? null : (last ?? null) };
+    const analysis = analyses.get(rollout.id);
+    return { ...rollout, history, ab: analysis?.ab ?? null, differences: analysis?.differences ?? null, outcome, ending: outcome === null ? null : (last ?? null) };
   });
   return { ...listed, items };
 }
