@@ -11,6 +11,7 @@ import { docs } from "./http/docs";
 import { drift } from "./http/drift";
 import { errorBody, errorResponse } from "./http/errors";
 import { health } from "./http/health";
+import { history } from "./http/history";
 import { maintenance } from "./http/maintenance";
 import { models } from "./http/models";
 import { observations } from "./http/observations";
@@ -71,7 +72,7 @@ export function createApp(options: AppOptions = {}) {
   app.use(credentials());
   app.use(mutationRateLimit());
 
-  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, maintenance, docs, oci]) app.route("/", routes);
+  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, maintenance, history, docs, oci]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
   app.doc31("/openapi.json", {

@@ -79,7 +79,12 @@ describe("auto-rollback of a rollout", () => {
     expect(state.ab).toMatchObject({ until: expect.any(String), candidate: { count: 100 } });
     expect((await r.callJson("GET", `/v1/models/${name}`, 200)).refs.Production).toBe(1);
     const event = (await auditOf(name)).find((e) => e.action === "rollout.auto_rollback");
-    expect(event).toMatchObject({ ref: "Production", version: 1, after: { status: "rolled_back", judged_version: 2, baseline_version: 1, max_drop: 0.05 } });
+    // Every rollout.* audit row names the candidate (issue 16.5); before/after name both arms.
+    expect(event).toMatchObject({
+      ref: "Production",
+      version: 2,
+      after: { status: "rolled_back", stable_version: 1, candidate_version: 2, judged_version: 2, baseline_version: 1, max_drop: 0.05 },
+    });
   });
 
   it("does not trip while the stable arm is too thin to compare with", async () => {

@@ -234,16 +234,17 @@ describe("one D1 round trip", () => {
     const app = createApp();
     const references = ["Staging", "Production", "@champion", "2", "2.3.0", "latest", "^2.1", "1.x || >=2.2 <2.4", ">=3.0.0-rc.0", "Production/model.onnx"];
     for (const token of [reader, ADMIN]) {
-      for (const selector of references) {
+      // Today's answer and the point-in-time one (?at=) alike.
+      for (const [selector, at] of references.flatMap((s) => [[s, ""], [s, `&at=${new Date().toISOString()}`]])) {
         const { proxy, calls } = countingD1(env.DB);
         const ctx = createExecutionContext();
-        const request = new Request(`${BASE}${resolveUrl(`models:/${MODEL}${selector.startsWith("@") ? "" : "/"}${selector}`)}`, {
+        const request = new Request(`${BASE}${resolveUrl(`models:/${MODEL}${selector!.startsWith("@") ? "" : "/"}${selector}`)}${at}`, {
           headers: { Authorization: `Bearer ${token}`, "X-Routing-Key": "user-1" },
         });
         const res = await app.fetch(request, { ...env, DB: proxy }, ctx);
         await waitOnExecutionContext(ctx);
-        expect(res.status, `${selector}: ${await res.clone().text()}`).toBe(200);
-        expect(calls, selector).toEqual(["first"]);
+        expect(res.status, `${selector}${at}: ${await res.clone().text()}`).toBe(200);
+        expect(calls, `${selector}${at}`).toEqual(["first"]);
       }
     }
     const { proxy, calls } = countingD1(env.DB);

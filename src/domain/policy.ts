@@ -62,6 +62,8 @@ export const PolicySchema = z.strictObject({
   compare: CompareRuleSchema.optional(),
   auto_rollback: AutoRollbackRuleSchema.optional(),
   drift: DriftRuleSchema.optional(),
+  /** which way each named metric improves, for the per-metric differences between a rollout's arms (else named by rule) */
+  metric_directions: z.record(MetricName, DirectionSchema).optional(),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;

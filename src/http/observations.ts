@@ -150,3 +150,40 @@ export const ABComparison = z
   .openapi("ABComparison", {
     description: "Per arm count, mean and variance of the rollout's watched metric (its auto-rollback rule's, else the policy's compare metric)",
   });
+
+const Welch = z
+  .object({ difference: z.number(), ci_low: z.number(), ci_high: z.number(), p_value: z.number(), t: z.number().nullable(), df: z.number() })
+  .nullable();
+
+/** Every metric's difference between a rollout's arms (GET …/rollouts/:ref and the rollout list). */
+export const ArmDifferences = z
+  .object({
+    since: z.string(),
+    until: z.string().nullable(),
+    metrics: z.array(
+      z.object({
+        metric: z.string(),
+        direction: z.enum(["higher", "lower"]),
+        direction_source: z.enum(["policy", "judged", "name"]).openapi({
+          description: "policy: the policy's metric_directions; judged: the judged metric's rule; name: the name rule (docs/history.md)",
+        }),
+        judged: z.boolean(),
+        stable: ArmStats,
+        candidate: ArmStats,
+        welch: Welch.openapi({ description: "candidate minus stable with its 95% interval; null until each arm has two observations" }),
+        significantly_worse: z.boolean().openapi({ description: "the whole interval lies on the metric's bad side of zero" }),
+      }),
+    ),
+    warnings: z.array(
+      z.object({
+        metric: z.string(),
+        direction: z.enum(["higher", "lower"]),
+        difference: z.number(),
+        ci_low: z.number(),
+        ci_high: z.number(),
+        p_value: z.number(),
+        message: z.string(),
+      }),
+    ),
+  })
+  .openapi("ArmDifferences", { description: "Every observed metric's difference between the arms over the rollout's life; warnings name non-judged metrics that got significantly worse" });

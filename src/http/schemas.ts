@@ -181,6 +181,16 @@ export const Version = z
       .nullable(),
     tags: z.record(z.string(), z.string()),
     artifacts: z.array(Artifact),
+    rollouts: z
+      .array(
+        z.object({
+          rollout_id: z.string(),
+          ref: z.string(),
+          arm: z.enum(["stable", "candidate"]),
+          weight: z.number().openapi({ description: "The candidate's share in percent; the stable arm answers the rest" }),
+        }),
+      )
+      .openapi({ description: "The version's part in the rollouts running on the model: candidate at 12.5% of Production, or the stable arm" }),
     created_at: z.string(),
     created_by: z.string(),
   })
@@ -219,6 +229,10 @@ export const RefHistoryEntry = z
     actor: z.string(),
     reason: z.string(),
     at: z.string(),
+    rollout: z
+      .object({ id: z.string(), stable_version: z.number(), candidate_version: z.number() })
+      .nullable()
+      .openapi({ description: "The rollout the entry belongs to (start, promote, abort, rollback), naming both arms; null for plain moves" }),
   })
   .openapi("RefHistoryEntry");
 

@@ -3,5 +3,5 @@
  * round trip reads the reference's candidates and the caller's token together. Re-exported unchanged, so the door
  * does exactly the work it did reading the store itself.
  */
-export { readResolution, resolveCacheKey, resolvedFrom, type ResolutionRows, type Resolved } from "../store/resolve";
+export { readResolution, resolveCacheKey, resolvedAt, resolvedFrom, type ResolutionRows, type Resolved, type ResolvedAt } from "../store/resolve";
 export { principalOf, touchTokenIfStale } from "../store/tokens";

@@ -1,5 +1,6 @@
-import { and, desc, eq, sql } from "drizzle-orm";
-import { DEFAULT_POLICY, storedPolicy, type Policy } from "../domain/policy";
+import { and, desc, eq, notInArray, sql } from "drizzle-orm";
+import { DEFAULT_POLICY, PolicySchema, storedPolicy, type Policy } from "../domain/policy";
+import { ROLLOUT_MARKS } from "../domain/refs";
 import { auditInsert, type Mutation } from "./audit";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
@@ -64,7 +65,7 @@ export interface LastMove {
   at: string;
 }
 
-/** The newest change of a ref that moved it (a rollout's start only claims a generation). */
+/** The newest change of a ref that moved it (a rollout's start, abort and rollback only claim a generation). */
 export async function lastMove(db: Database, model: ModelRow, ref: string): Promise<LastMove | null> {
   const row = await db
     .select({
@@ -75,7 +76,7 @@ export async function lastMove(db: Database, model: ModelRow, ref: string): Prom
       at: refHistory.at,
     })
     .from(refHistory)
-    .where(and(eq(refHistory.modelId, model.id), eq(refHistory.ref, ref), sql`${refHistory.action} != 'rollout_start'`))
+    .where(and(eq(refHistory.modelId, model.id), eq(refHistory.ref, ref), notInArray(refHistory.action, [...ROLLOUT_MARKS])))
     .orderBy(desc(refHistory.generation))
     .limit(1)
     .get();

@@ -114,8 +114,14 @@ export const refHistory = sqliteTable(
     actor: text("actor").notNull(),
     reason: text("reason").notNull().default(""),
     at: text("at").notNull(),
+    /** The rollout an entry belongs to (its start, promote, abort or rollback); null for plain moves. */
+    rolloutId: text("rollout_id"),
   },
-  (t) => [uniqueIndex("ref_history_generation").on(t.modelId, t.ref, t.generation)],
+  (t) => [
+    uniqueIndex("ref_history_generation").on(t.modelId, t.ref, t.generation),
+    // Point-in-time resolve seeks a ref's newest entry at or before an instant.
+    index("ref_history_by_time").on(t.modelId, t.ref, t.at),
+  ],
 );
 
 export const rollouts = sqliteTable(
@@ -141,6 +147,10 @@ export const rollouts = sqliteTable(
     // One active rollout per ref, enforced by the database rather than by a read-then-write.
     uniqueIndex("rollouts_one_active_per_ref").on(t.modelId, t.ref).where(sql`status = 'active'`),
     index("rollouts_by_model").on(t.modelId, t.createdAt),
+    // Point-in-time resolve: the newest rollout on a ref started by an instant, and the rollouts a version was an arm of.
+    index("rollouts_by_ref").on(t.modelId, t.ref, t.createdAt),
+    index("rollouts_by_candidate").on(t.candidateVersionId),
+    index("rollouts_by_stable").on(t.stableVersionId),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, lt, notInArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { basisPointsToPercent } from "../domain/canary";
 import { conflict, notFound } from "../domain/errors";
 import { STAGES } from "../domain/names";
 import {
@@ -91,8 +92,18 @@ export interface VersionView {
   signature: Signature | null;
   tags: Record<string, string>;
   artifacts: ArtifactView[];
+  /** Its part in the rollouts running on the model (at the resolved instant, for a point-in-time resolve). */
+  rollouts: VersionRollout[];
   created_at: string;
   created_by: string;
+}
+
+export interface VersionRollout {
+  rollout_id: string;
+  ref: string;
+  arm: "stable" | "candidate";
+  /** The candidate's share in percent (the stable arm answers the rest). */
+  weight: number;
 }
 
 export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
@@ -420,11 +431,19 @@ function pick<T extends object>(source: T, fields: object): Partial<T> {
 export async function viewsOf(db: Database, model: ModelRow, rows: VersionRow[], base: string): Promise<VersionView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [refRows, tagRows, artifactRows] = await db.batch([
+  const [refRows, tagRows, artifactRows, rolloutRows] = await db.batch([
     db.select({ name: refs.name, versionId: refs.versionId }).from(refs).where(eq(refs.modelId, model.id)),
     db.select().from(versionTags).where(inList(versionTags.versionId, ids)),
     db.select().from(artifacts).where(inList(artifacts.versionId, ids)).orderBy(artifacts.path),
+    db
+      .select({ id: rollouts.id, ref: rollouts.ref, stable: rollouts.stableVersionId, candidate: rollouts.candidateVersionId, weightBp: rollouts.weightBp })
+      .from(rollouts)
+      .where(and(eq(rollouts.modelId, model.id), eq(rollouts.status, "active"))),
   ]);
+  const rolloutsOf = (id: string): VersionRollout[] =>
+    rolloutRows
+      .filter((r) => r.stable === id || r.candidate === id)
+      .map((r) => ({ rollout_id: r.id, ref: r.ref, arm: r.candidate === id ? "candidate" : "stable", weight: basisPointsToPercent(r.weightBp) }));
   return rows.map((row) =>
     versionView(
       model.name,
@@ -433,6 +452,7 @@ export async function viewsOf(db: Database, model: ModelRow, rows: VersionRow[],
       tagsOf(tagRows.filter((t) => t.versionId === row.id)),
       artifactRows.filter((a) => a.versionId === row.id),
       base,
+      rolloutsOf(row.id),
     ),
   );
 }
@@ -444,6 +464,7 @@ export function versionView(
   tags: Record<string, string>,
   artifactRows: ArtifactRow[],
   base: string,
+  rollouts: VersionRollout[] = [],
 ): VersionView {
   return {
     model: modelName,
@@ -470,6 +491,7 @@ export function versionView(
       ...(a.mediaType ? { media_type: a.mediaType } : {}),
       url: artifactUrl(base, modelName, row.number, a.path),
     })),
+    rollouts,
     created_at: row.createdAt,
     created_by: row.createdBy,
   };

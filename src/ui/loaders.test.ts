@@ -10,6 +10,7 @@ const change = (generation: number, action: RefChangeSummary["action"], from: nu
   to_version: to,
   actor: "admin",
   reason: "",
+  rollout: null,
   at: "2026-05-01T00:00:00.000Z",
 });
 

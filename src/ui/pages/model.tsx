@@ -76,6 +76,9 @@ const ACTION_WORDS: Record<string, string> = {
   rollback: "Rolled back",
   auto_rollback: "Auto-rolled back",
   rollout_start: "Rollout started",
+  rollout_abort: "Rollout aborted",
+  rollout_rollback: "Rollout rolled back",
+  rollout_auto_rollback: "Rollout auto-rolled back",
 };
 
 /** Shows the weight slider's value as it moves; everything else works without JavaScript. */
