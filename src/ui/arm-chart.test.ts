@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ARM_CHART_SIZE, bucketWidthMs, layoutArmChart, type ArmSeries } from "./arm-chart";
+import { ARM_CHART_SIZE, layoutArmChart, seriesByMetric, thresholdsOf, type ArmSeries } from "./arm-chart";
 
 const anyDouble = fc.double({ noNaN: true, noDefaultInfinity: true });
 const point = fc.record({ t: fc.integer({ min: 0, max: 3_600_000 }), value: anyDouble, count: fc.integer({ min: 1, max: 1000 }) });
@@ -62,14 +62,29 @@ describe("arm chart geometry", () => {
     expect(line).toBeLessThan(candidate!.points[0]!.y);
   });
 
-  it("buckets in whole minutes, never more buckets than asked", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 2 ** 36 }), fc.integer({ min: 1, max: 500 }), (from, span, max) => {
-        const width = bucketWidthMs(from, from + span, max);
-        expect(width % 60_000).toBe(0);
-        expect(width).toBeGreaterThan(0);
-        expect(Math.ceil(Math.max(60_000, span) / width)).toBeLessThanOrEqual(max);
-      }),
+  it("draws a rule's floor and the stable mean moved by max_drop in the metric's bad direction", () => {
+    expect(thresholdsOf({ direction: "higher", floor: 0.8, max_drop: 0.05 }, 0.9).map((t) => t.value)).toEqual([0.8, 0.9 - 0.05]);
+    expect(thresholdsOf({ direction: "lower", max_drop: 10 }, 40)).toEqual([{ value: 50, label: "stable mean + max_drop 10" }]);
+    expect(thresholdsOf({ direction: "lower", max_drop: 10 }, null)).toEqual([]);
+  });
+});
+
+describe("arm series", () => {
+  it("splits buckets by arm into means per metric, the judged metric first, even before it is observed", () => {
+    const series = seriesByMetric(
+      [
+        { version: 2, metric: "latency_ms", t: 60_000, count: 2, sum: 80 },
+        { version: 3, metric: "latency_ms", t: 0, count: 1, sum: 50 },
+        { version: 2, metric: "latency_ms", t: 0, count: 2, sum: 60 },
+        { version: 9, metric: "latency_ms", t: 0, count: 2, sum: 60 },
+      ],
+      { stable: 2, candidate: 3 },
+      "accuracy",
     );
+    expect(series.map((s) => s.metric)).toEqual(["accuracy", "latency_ms"]);
+    expect(series[1]!.stable.map((p) => [p.t, p.value])).toEqual([[0, 30], [60_000, 40]]);
+    expect(series[1]!.candidate.map((p) => p.value)).toEqual([50]);
+    expect(series[1]!.totals).toEqual({ stable: { count: 4, mean: 35 }, candidate: { count: 1, mean: 50 } });
+    expect(series[0]!.totals.stable).toEqual({ count: 0, mean: null });
   });
 });

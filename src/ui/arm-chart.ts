@@ -98,10 +98,56 @@ export function layoutArmChart(input: ArmChartInput, size: ArmChartSize = ARM_CH
   };
 }
 
-/** The bucket width for a span: whole minutes (the observation window), at most `maxBuckets` buckets. */
-export function bucketWidthMs(fromMs: number, toMs: number, maxBuckets: number): number {
-  const minute = 60_000;
-  const span = Math.max(minute, toMs - fromMs);
-  return Math.max(1, Math.ceil(span / Math.max(1, maxBuckets) / minute)) * minute;
+/** The lines a rule draws on its metric's chart: its floor, and the stable arm's mean moved by max_drop. */
+export function thresholdsOf(
+  rule: { direction: "higher" | "lower"; floor?: number; max_drop?: number },
+  stableMean: number | null,
+): Threshold[] {
+  const lines: Threshold[] = [];
+  if (rule.floor !== undefined) lines.push({ value: rule.floor, label: `floor ${rule.floor}` });
+  if (rule.max_drop !== undefined && stableMean !== null && Number.isFinite(stableMean)) {
+    const worse = rule.direction === "higher" ? stableMean - rule.max_drop : stableMean + rule.max_drop;
+    lines.push({ value: worse, label: `stable mean ${rule.direction === "higher" ? "−" : "+"} max_drop ${rule.max_drop}` });
+  }
+  return lines;
 }
 
+export interface MetricSeries {
+  metric: string;
+  stable: BucketPoint[];
+  candidate: BucketPoint[];
+  /** Each arm's totals over the whole span. */
+  totals: Record<ArmName, { count: number; mean: number | null }>;
+}
+
+/** Per metric, each arm's mean per bucket; `first` (the judged metric) leads, the rest by name. */
+export function seriesByMetric(
+  buckets: readonly { version: number; metric: string; t: number; count: number; sum: number }[],
+  arms: { stable: number; candidate: number },
+  first?: string | null,
+): MetricSeries[] {
+  const byMetric = new Map<string, MetricSeries>();
+  const empty = () => ({ count: 0, mean: null as number | null, sum: 0 });
+  const sums = new Map<string, Record<ArmName, { count: number; sum: number; mean: number | null }>>();
+  for (const b of buckets) {
+    const arm: ArmName | null = b.version === arms.candidate ? "candidate" : b.version === arms.stable ? "stable" : null;
+    if (!arm || b.count <= 0) continue;
+    const series = byMetric.get(b.metric) ?? { metric: b.metric, stable: [], candidate: [], totals: { stable: { count: 0, mean: null }, candidate: { count: 0, mean: null } } };
+    series[arm].push({ t: b.t, value: b.sum / b.count, count: b.count });
+    byMetric.set(b.metric, series);
+    const total = sums.get(b.metric) ?? { stable: empty(), candidate: empty() };
+    total[arm].count += b.count;
+    total[arm].sum += b.sum;
+    sums.set(b.metric, total);
+  }
+  if (first && !byMetric.has(first)) byMetric.set(first, { metric: first, stable: [], candidate: [], totals: { stable: { count: 0, mean: null }, candidate: { count: 0, mean: null } } });
+  for (const [metric, series] of byMetric) {
+    const total = sums.get(metric);
+    for (const arm of ["stable", "candidate"] as const) {
+      series[arm].sort((a, b) => a.t - b.t);
+      const t = total?.[arm];
+      series.totals[arm] = t && t.count > 0 ? { count: t.count, mean: t.sum / t.count } : { count: 0, mean: null };
+    }
+  }
+  return [...byMetric.values()].sort((a, b) => Number(b.metric === first) - Number(a.metric === first) || a.metric.localeCompare(b.metric));
+}
