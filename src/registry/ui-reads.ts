@@ -10,7 +10,7 @@ import { bucketWidthMs } from "../domain/buckets";
 import { OBSERVATION_WINDOW_MS, windowStartOf } from "../domain/observations";
 import type { AutoRollbackRule, Policy } from "../domain/policy";
 import type { VersionKey } from "../domain/versions";
-import { bucketedObservations, missingArtifacts, type BucketAggregate, type MissingArtifact } from "../store/charts";
+import { bucketedObservations, missingArtifacts, rolloutArms, type BucketAggregate, type MissingArtifact } from "../store/charts";
 import type { Database } from "../store/db";
 import { getReference, getReport, type DriftReportView, type ReferenceData } from "../store/drift";
 import { getModel, requireModel, type ModelView } from "../store/models";
@@ -32,7 +32,6 @@ const MAX_BUCKETS = 60;
 /** The timeline reads this many ref changes and rollouts at most, newest first. */
 const TIMELINE_CHANGES = 2000;
 const TIMELINE_ROLLOUTS = 200;
-export const MAX_COMPARED = 6;
 
 export interface RolloutLife {
   model: string;
@@ -89,7 +88,7 @@ export async function readModelTimeline(ctx: Reader, modelName: string): Promise
   };
 }
 
-/** The versions named, in the order given (at most MAX_COMPARED), with the model's policy; 404 names a missing one. */
+/** The versions named, in the order given, with the model's policy; 404 names a missing one. */
 export async function readVersionsToCompare(
   ctx: Reader & { baseUrl: string },
   modelName: string,
@@ -98,7 +97,7 @@ export async function readVersionsToCompare(
   authorize(ctx.principal, "reader", modelName);
   const model = await requireModel(ctx.db, modelName);
   const [versions, policy] = await Promise.all([
-    Promise.all(keys.slice(0, MAX_COMPARED).map((key) => getVersionView(ctx.db, model, key, ctx.baseUrl))),
+    Promise.all(keys.map((key) => getVersionView(ctx.db, model, key, ctx.baseUrl))),
     getPolicy(ctx.db, model),
   ]);
   return { versions, policy };
@@ -126,4 +125,10 @@ export async function readMissingArtifacts(ctx: Reader, modelName: string, numbe
   const model = await requireModel(ctx.db, modelName);
   const version = await requireVersion(ctx.db, model, { number });
   return version.status === "PENDING" ? missingArtifacts(ctx.db, version.id) : [];
+}
+
+/** Both arms of the rollouts audit events name (an admin's read, as the audit log is), so rows can name stable and candidate alike. */
+export async function readRolloutArms(ctx: Reader, ids: string[]): Promise<Record<string, { stable: number; candidate: number }>> {
+  authorize(ctx.principal, "admin");
+  return rolloutArms(ctx.db, [...new Set(ids)].slice(0, 100));
 }

@@ -6,7 +6,7 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Aggregate } from "../domain/observations";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
-import { artifacts, observations, uploadParts, uploads, versions } from "./schema";
+import { artifacts, observations, rollouts, uploadParts, uploads, versions } from "./schema";
 
 /** More rows than a chart of 2 arms × a few dozen metrics × the bucket cap could hold: a guard, not a page. */
 const MAX_BUCKET_ROWS = 20_000;
@@ -87,4 +87,18 @@ export async function missingArtifacts(db: Database, versionId: string): Promise
     const session = mine ? { id: mine.id, part_size: mine.part_size, part_count: Math.ceil(a.size / mine.part_size), received: mine.received, updated_at: mine.updated_at } : null;
     return { path: a.path, size: a.size, sha256: a.sha256, session };
   });
+}
+
+/** The two arms of each rollout named, by rollout id; ids of no rollout are left out. */
+export async function rolloutArms(db: Database, ids: string[]): Promise<Record<string, { stable: number; candidate: number }>> {
+  if (ids.length === 0) return {};
+  const rows = await db
+    .select({
+      id: rollouts.id,
+      stable: sql<number>`(SELECT number FROM versions WHERE id = ${rollouts.stableVersionId})`,
+      candidate: sql<number>`(SELECT number FROM versions WHERE id = ${rollouts.candidateVersionId})`,
+    })
+    .from(rollouts)
+    .where(inArray(rollouts.id, ids));
+  return Object.fromEntries(rows.map((r) => [r.id, { stable: r.stable, candidate: r.candidate }]));
 }

@@ -114,6 +114,8 @@ button.promote { background: var(--prod); }
 details.confirm > summary { list-style: none; display: inline-block; cursor: pointer; font-size: 0.85rem; font-weight: 600; color: var(--danger); padding: 5px 12px; border: 1px solid #efb4b4; border-radius: 7px; background: #fff; }
 details.confirm > summary::-webkit-details-marker { display: none; }
 details.confirm[open] > summary { background: var(--danger-bg); }
+details.confirm.go > summary { color: var(--prod); border-color: #9fd3b5; }
+details.confirm.go[open] > summary { background: var(--prod-bg); }
 details.confirm form { margin-top: 10px; display: flex; flex-direction: column; gap: 8px; }
 
 .search { display: flex; gap: 8px; max-width: 480px; width: 100%; }
