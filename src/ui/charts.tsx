@@ -165,17 +165,10 @@ export function TimelineSvg(props: { model: string; refs: string[]; holdings: Ho
           </text>
         </g>
       ))}
-      {layout.xTicks.map((t) => (
-        <text x={t.at} y={layout.height - 10} text-anchor="middle" font-size="11" fill={INK}>
+      {layout.xTicks.map((t, i) => (
+        <text x={t.at} y={layout.height - 10} text-anchor={i === 0 ? "start" : i === layout.xTicks.length - 1 ? "end" : "middle"} font-size="11" fill={INK}>
           {timeLabel(t.t, span)}
         </text>
-      ))}
-      {layout.bands.map((b) => (
-        <a href={props.hrefOf(b)}>
-          <rect x={b.x} y={b.y} width={b.w} height={b.h} fill="#7c3aed" fill-opacity="0.16" stroke="#7c3aed" stroke-dasharray="4 2" data-mark="rollout" data-status={b.status}>
-            <title>{`Rollout on ${b.ref}: v${b.stable} → v${b.candidate}, ${b.status.replace("_", " ")}`}</title>
-          </rect>
-        </a>
       ))}
       {layout.bars.map((b) => (
         <a href={props.versionHref(b.version)}>
@@ -187,6 +180,17 @@ export function TimelineSvg(props: { model: string; refs: string[]; holdings: Ho
               {`v${b.version}`}
             </text>
           )}
+        </a>
+      ))}
+      {/* Bands after the bars, translucent, so a rollout shows over the version it ran on. */}
+      {layout.bands.map((b) => (
+        <a href={props.hrefOf(b)}>
+          <rect x={b.x} y={b.y} width={b.w} height={b.h} fill="#7c3aed" fill-opacity="0.22" stroke="#7c3aed" stroke-width="1.5" stroke-dasharray="4 2" data-mark="rollout" data-status={b.status}>
+            <title>{`Rollout on ${b.ref}: v${b.stable} → v${b.candidate}, ${b.status.replace("_", " ")}`}</title>
+          </rect>
+          <text x={b.x + 3} y={b.y + 11} font-size="10" font-weight="600" fill="#5b21b6">
+            {b.w > 40 ? `→ v${b.candidate}` : `v${b.candidate}`}
+          </text>
         </a>
       ))}
     </svg>

@@ -63,7 +63,7 @@ export interface TimelineSize {
   timeLabels: number;
 }
 
-export const TIMELINE_SIZE: TimelineSize = { width: 900, laneHeight: 44, margin: { top: 12, right: 20, bottom: 30, left: 96 }, timeLabels: 5 };
+export const TIMELINE_SIZE: TimelineSize = { width: 900, laneHeight: 54, margin: { top: 12, right: 20, bottom: 30, left: 96 }, timeLabels: 5 };
 
 export interface TimelineLayout {
   width: number;
@@ -103,7 +103,7 @@ export function layoutTimeline(
     bars: input.holdings.flatMap((h) => {
       const lane = laneOf(h.ref);
       if (!lane || !visible(h.fromMs, h.untilMs)) return [];
-      return [{ ...h, ...span(h.fromMs, h.untilMs), y: lane.y + 10, h: lane.h - 20 }];
+      return [{ ...h, ...span(h.fromMs, h.untilMs), y: lane.y + 18, h: lane.h - 26 }];
     }),
     bands: input.rollouts.flatMap((r) => {
       const lane = laneOf(r.ref);

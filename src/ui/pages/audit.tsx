@@ -143,7 +143,7 @@ export function AuditTable(props: { ctx: PageContext; events: AuditEvent[]; show
   );
 }
 
-/** A rollout's event names both arms; any other event its version. */
+/** An event about a rollout names both arms (whichever one it recorded as its version); any other event its version. */
 function EventVersion(props: { event: AuditEvent; arms?: RolloutArms }) {
   const e = props.event;
   const id = rolloutIdOf(e);
@@ -161,9 +161,8 @@ function EventVersion(props: { event: AuditEvent; arms?: RolloutArms }) {
   return e.model && e.version !== null ? <VersionLink model={e.model} number={e.version} /> : <span class="muted">—</span>;
 }
 
-/** The rollout a rollout.* event is about, from its recorded before or after. */
-export function rolloutIdOf(e: Pick<AuditEvent, "action" | "before" | "after">): string | null {
-  if (!e.action.startsWith("rollout.")) return null;
+/** The rollout an event is about (rollout.* events, and the ref changes a rollout made), from its before or after. */
+export function rolloutIdOf(e: Pick<AuditEvent, "before" | "after">): string | null {
   for (const side of [e.after, e.before]) {
     const id = side && typeof side === "object" ? (side as Record<string, unknown>).rollout_id : undefined;
     if (typeof id === "string") return id;

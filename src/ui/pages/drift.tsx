@@ -13,6 +13,12 @@ import { Layout, type PageContext } from "../layout";
 
 const TESTS: Record<string, string> = { ks: "Kolmogorov–Smirnov", wasserstein: "Wasserstein (normalised)", chisquare: "chi-square", z: "z-test of proportions" };
 
+/** "= 0.032", or "< 0.001" as formatPValue words the smallest ones. */
+const pText = (p: number) => {
+  const text = formatPValue(p);
+  return text.startsWith("<") ? text : `= ${text}`;
+};
+
 export const driftPath = (model: string, id: string) => `${modelPath(model)}/drift/${encodeURIComponent(id)}`;
 
 export function DriftPage(props: { ctx: PageContext; detail: DriftReportDetail }) {
@@ -62,7 +68,7 @@ export function DriftPage(props: { ctx: PageContext; detail: DriftReportDetail }
                 const threshold = thresholdOf(f.p_value);
                 const label =
                   f.p_value !== null
-                    ? `p = ${formatPValue(f.p_value)} ${f.drift ? "<" : "≥"} ${threshold}: ${f.drift ? "drift" : "no drift"}`
+                    ? `p ${pText(f.p_value)} ${f.drift ? "<" : "≥"} ${threshold}: ${f.drift ? "drift" : "no drift"}`
                     : `distance ${formatMetric(f.statistic)} ${f.drift ? "≥" : "<"} ${threshold}: ${f.drift ? "drift" : "no drift"}`;
                 return (
                   <tr data-feature={name} data-drift={String(f.drift)}>
