@@ -55,7 +55,7 @@ export function ArmChartSvg(props: { metric: string; input: ArmChartInput }) {
       {layout.steps.map((s) => (
         <g data-mark="step" data-weight={String(s.weight)}>
           <line x1={s.x} x2={s.x} y1={layout.top - 14} y2={layout.bottom} stroke={STEP} stroke-width="1" stroke-dasharray="3 3" />
-          <text x={s.x + 3} y={layout.top - 16 + 10} font-size="10" fill={STEP}>
+          <text x={s.x > layout.right - 40 ? s.x - 3 : s.x + 3} y={layout.top - 6} text-anchor={s.x > layout.right - 40 ? "end" : "start"} font-size="10" fill={STEP}>
             {s.action === "start" || s.action === "weight" ? formatPercent(s.weight) : s.action.replace("_", "-")}
           </text>
           <title>{`${s.action} at ${new Date(s.t).toISOString().slice(0, 16)} UTC: candidate ${formatPercent(s.weight)}`}</title>

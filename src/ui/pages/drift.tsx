@@ -8,16 +8,10 @@ import type { DriftReportDetail } from "../../registry/ui-reads";
 import { EvidenceBarSvg, HistogramSvg } from "../charts";
 import { modelPath, versionPath } from "../components";
 import { evidenceBar, histogram } from "../drift-chart";
-import { formatMetric, formatPValue, formatTime } from "../format";
+import { formatMetric, formatPValue, formatTime, pClause } from "../format";
 import { Layout, type PageContext } from "../layout";
 
 const TESTS: Record<string, string> = { ks: "Kolmogorov–Smirnov", wasserstein: "Wasserstein (normalised)", chisquare: "chi-square", z: "z-test of proportions" };
-
-/** "= 0.032", or "< 0.001" as formatPValue words the smallest ones. */
-const pText = (p: number) => {
-  const text = formatPValue(p);
-  return text.startsWith("<") ? text : `= ${text}`;
-};
 
 export const driftPath = (model: string, id: string) => `${modelPath(model)}/drift/${encodeURIComponent(id)}`;
 
@@ -68,7 +62,7 @@ export function DriftPage(props: { ctx: PageContext; detail: DriftReportDetail }
                 const threshold = thresholdOf(f.p_value);
                 const label =
                   f.p_value !== null
-                    ? `p ${pText(f.p_value)} ${f.drift ? "<" : "≥"} ${threshold}: ${f.drift ? "drift" : "no drift"}`
+                    ? `${pClause(f.p_value)} ${f.drift ? "<" : "≥"} ${threshold}: ${f.drift ? "drift" : "no drift"}`
                     : `distance ${formatMetric(f.statistic)} ${f.drift ? "≥" : "<"} ${threshold}: ${f.drift ? "drift" : "no drift"}`;
                 return (
                   <tr data-feature={name} data-drift={String(f.drift)}>

@@ -6,7 +6,7 @@ import type { RolloutLife } from "../../registry/ui-reads";
 import { seriesByMetric, thresholdsOf, type MetricSeries, type WeightStep } from "../arm-chart";
 import { ARM_COLOURS, ArmChartSvg, timeLabel } from "../charts";
 import { RefBadge, Time, VersionLink, modelPath } from "../components";
-import { formatDelta, formatMetric, formatPercent, formatPValue, formatTime } from "../format";
+import { formatDelta, formatMetric, formatPercent, formatPValue, formatTime, pClause } from "../format";
 import { Layout, type PageContext } from "../layout";
 import { EvidenceList } from "./audit";
 
@@ -102,7 +102,7 @@ export function RolloutPage(props: { ctx: PageContext; life: RolloutLife }) {
           <div class="panel">
             {life.comparison.welch ? (
               <p>
-                {`Difference ${formatDelta(life.comparison.welch.difference, true)} (95% CI ${formatDelta(life.comparison.welch.ci_low)} … ${formatDelta(life.comparison.welch.ci_high)}), p = ${formatPValue(life.comparison.welch.p_value)}; `}
+                {`Difference ${formatDelta(life.comparison.welch.difference, true)} (95% CI ${formatDelta(life.comparison.welch.ci_low)} … ${formatDelta(life.comparison.welch.ci_high)}), ${pClause(life.comparison.welch.p_value)}; `}
                 {`stable n = ${life.comparison.stable.count}, candidate n = ${life.comparison.candidate.count}.`}
               </p>
             ) : (
