@@ -163,6 +163,7 @@ figure { margin: 0; }
 .empty-state { padding: 28px; text-align: center; color: var(--muted); }
 pre.json { margin: 0; font-family: var(--mono); font-size: 0.78rem; white-space: pre-wrap; overflow-wrap: anywhere; max-width: 420px; color: #334155; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+pre.command { max-width: none; font-size: 0.85rem; }
 ul.diff { list-style: none; margin: 0; padding: 0; font-size: 0.8rem; max-width: 440px; }
 ul.diff li { overflow-wrap: anywhere; }
 ul.diff .key { color: var(--muted); margin-right: 6px; }

@@ -261,7 +261,7 @@ function Pending(props: { version: VersionView; missing: MissingArtifact[] }) {
         })}
       </ul>
       <p>Run this from the directory holding the files to finish the upload; it resumes where it stopped and skips what the registry already has:</p>
-      <pre class="json" data-command>{command}</pre>
+      <pre class="json command" data-command>{command}</pre>
     </section>
   );
 }
