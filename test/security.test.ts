@@ -123,6 +123,15 @@ describe("routes outside /openapi.json", () => {
     "POST /ui/models/:name/rollouts/:ref/weight": { need: "admin", scoped: true, path: () => `/ui/models/${model}/rollouts/nothing/weight`, form: { weight: "5", reason: "" } },
     "POST /ui/models/:name/rollouts/:ref/promote": { need: "admin", scoped: true, path: () => `/ui/models/${model}/rollouts/nothing/promote`, form: { reason: "" } },
     "POST /ui/models/:name/rollouts/:ref/abort": { need: "admin", scoped: true, path: () => `/ui/models/${model}/rollouts/nothing/abort`, form: { reason: "" } },
+    "GET /": { need: "public", path: () => "/" },
+    "GET /ui/models/:name/rollouts/:id": { need: "reader", scoped: true, path: () => `/ui/models/${model}/rollouts/00000000-0000-0000-0000-000000000000` },
+    "GET /ui/models/:name/timeline": { need: "reader", scoped: true, path: () => `/ui/models/${model}/timeline` },
+    "GET /ui/models/:name/compare": { need: "reader", scoped: true, path: () => `/ui/models/${model}/compare?v=1&v=2` },
+    "GET /ui/models/:name/drift/:id": { need: "reader", scoped: true, path: () => `/ui/models/${model}/drift/no-such-report` },
+    // Tokens are an unscoped admin's: a scoped admin is refused like a reader.
+    "GET /ui/tokens": { need: "admin", scoped: true, path: () => "/ui/tokens" },
+    "POST /ui/tokens": { need: "admin", scoped: true, path: () => "/ui/tokens", form: { name: "matrix", role: "reader", model_glob: "*", expires: "" } },
+    "POST /ui/tokens/:id/revoke": { need: "admin", scoped: true, path: () => "/ui/tokens/00000000-0000-0000-0000-000000000000/revoke", form: {} },
     "GET /openapi.json": { need: "public", path: () => "/openapi.json" },
     "GET /docs": { need: "public", path: () => "/docs" },
   };
