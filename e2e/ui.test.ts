@@ -148,7 +148,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((ok) => receiver.listen(0, "127.0.0.1", ok));
-  registry = await startLocalRegistry({ port: 0, persistTo, vars: { ADMIN_TOKEN }, quiet: true });
+  registry = await startLocalRegistry({ port: 0, persistTo, vars: { ADMIN_TOKEN, WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" }, quiet: true });
   await seed();
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: "/usr/bin/chromium",

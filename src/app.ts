@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
@@ -8,6 +7,7 @@ import { DomainError } from "./domain/errors";
 import type { AppEnv } from "./env";
 import { artifacts } from "./http/artifacts";
 import { audit } from "./http/audit";
+import { docs } from "./http/docs";
 import { drift } from "./http/drift";
 import { errorBody, errorResponse } from "./http/errors";
 import { health } from "./http/health";
@@ -24,6 +24,7 @@ import { tokens } from "./http/tokens";
 import { versions } from "./http/versions";
 import { webhooks } from "./http/webhooks";
 import { mlflow } from "./mlflow";
+import { oci } from "./oci";
 import { database, type Database } from "./store/db";
 import { newResolveCache, type ResolveCache } from "./store/resolve";
 import { ui } from "./ui";
@@ -70,7 +71,7 @@ export function createApp(options: AppOptions = {}) {
   app.use(credentials());
   app.use(mutationRateLimit());
 
-  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, maintenance]) app.route("/", routes);
+  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, maintenance, docs, oci]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
   app.doc31("/openapi.json", {
@@ -82,7 +83,6 @@ export function createApp(options: AppOptions = {}) {
     },
     security: [{ bearer: [] }],
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "edgereg API" }));
 
   app.notFound((c) => c.json(errorBody("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(errorResponse);

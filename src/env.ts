@@ -9,12 +9,16 @@ export interface Env {
   ARTIFACTS: R2Bucket;
   /** Bootstrap admin secret; compared in constant time, never stored. */
   ADMIN_TOKEN?: string;
+  /** Signs the short-lived bearers GET /v2/token issues to OCI clients; ADMIN_TOKEN when unset. */
+  OCI_BEARER_SECRET?: string;
   /** 0 = strict resolution from D1's primary; > 0 = per-isolate answers at most this old. */
   RESOLVE_MAX_STALENESS_MS?: string;
   /** Mutations one token may make per minute (429 past it); 0 turns the limit off. The bootstrap admin is exempt. */
   RATE_LIMIT_MUTATIONS_PER_MINUTE?: string;
   /** Hours an orphaned multipart upload or unreferenced blob is kept before the cron trigger collects it. */
   ORPHAN_GRACE_HOURS?: string;
+  /** "true" lets webhooks target loopback, private and link-local addresses (a receiver on the same machine); off by default. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS?: string;
 }
 
 /** Per-request values set by middleware and read by handlers through `c.var`. */
@@ -32,6 +36,8 @@ export type Credentials =
   | { kind: "none" }
   | { kind: "bootstrap-admin" }
   | { kind: "token"; secretHash: string }
+  /** An admin UI session cookie (UI routes only): the SHA-256 of its id, looked up in D1. */
+  | { kind: "session"; idHash: string }
   | { kind: "invalid"; reason: string };
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

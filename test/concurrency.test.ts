@@ -3,8 +3,12 @@
  * once, keep the registry's invariants: one Production, one active rollout per ref, contiguous version numbers,
  * every change audited exactly once (by the request that made it), and ref history that replays to the final state.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, callJson, createModel, createVersion, moveRef, uniqueName } from "./helpers";
+
+// Bursts of up to 40 writers retry with backoff; on a loaded 2-core machine they take seconds. These tests assert
+// correctness under contention, not speed (bench/soak.mjs measures that), so they get room to finish.
+vi.setConfig({ testTimeout: 30_000 });
 
 interface Answer {
   route: string;

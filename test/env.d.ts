@@ -8,6 +8,7 @@ declare namespace Cloudflare {
     ARTIFACTS: R2Bucket;
     ADMIN_TOKEN?: string;
     RESOLVE_MAX_STALENESS_MS?: string;
+    WEBHOOK_ALLOW_PRIVATE_TARGETS?: string;
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }
 }

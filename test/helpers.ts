@@ -204,3 +204,31 @@ export function faultyD1(d1: D1Database, fails: (sql: string[]) => boolean): D1D
     },
   });
 }
+
+const uiSessions = new Map<string, string>();
+
+/**
+ * The session cookie value a browser gets by signing in with `token` through the login form (once per token and
+ * test file unless `fresh`); null when sign-in is refused.
+ */
+export async function uiSessionOf(token: string, options: { fresh?: boolean } = {}): Promise<string | null> {
+  const known = uiSessions.get(token);
+  if (known && !options.fresh) return known;
+  const login = await exports.default.fetch(new Request(`${BASE}/ui/login`));
+  const nonce = /__Host-edgereg_login=([^;]+)/.exec(login.headers.get("Set-Cookie") ?? "")?.[1];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1];
+  if (!nonce || !csrf) throw new Error("the sign-in page carried no CSRF token");
+  const res = await exports.default.fetch(
+    new Request(`${BASE}/ui/login`, {
+      method: "POST",
+      headers: { Origin: BASE, Cookie: `__Host-edgereg_login=${nonce}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token, _csrf: csrf }),
+      redirect: "manual",
+    }),
+  );
+  await res.body?.cancel();
+  const id = /__Host-edgereg_session=([^;]+)/.exec(res.headers.getSetCookie().join("\n"))?.[1];
+  if (!id) return null;
+  uiSessions.set(token, id);
+  return id;
+}

@@ -166,6 +166,7 @@ describe("rollout.changed, whatever the door", () => {
     await r.callJson("POST", "/v1/webhooks", 201, { body: { url: `https://${box}.hooks.test/`, events: ["rollout.started", "rollout.changed"], model: name } });
     await r.callJson("POST", "/v1/models", 201, { body: { name } });
     for (const v of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 1 } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 2 } });
     await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 201, { body: { candidate_version: 2, steps: [5, 50, 100] } });

@@ -222,7 +222,7 @@ export interface paths {
                     limit?: number;
                     /** @description Case-insensitive substring of the name */
                     q?: string;
-                    /** @description key=value; repeat to require several */
+                    /** @description key=value; repeat to require several (at most 100, as a model has at most 100 tags) */
                     tag?: string | string[];
                 };
                 header?: never;
@@ -2468,7 +2468,7 @@ export interface paths {
         };
         /**
          * Download a verified artifact
-         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: public, max-age=31536000, immutable, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
+         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: private, max-age=31536000, immutable (never public: the bytes are behind a token), Vary: Authorization, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
          */
         get: {
             parameters: {
@@ -2660,7 +2660,7 @@ export interface paths {
         options?: never;
         /**
          * An artifact's headers (size, ETag, type) without its bytes
-         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: public, max-age=31536000, immutable, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
+         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: private, max-age=31536000, immutable (never public: the bytes are behind a token), Vary: Authorization, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
          */
         head: {
             parameters: {
@@ -3611,7 +3611,7 @@ export interface paths {
                 header?: never;
                 path: {
                     name: string;
-                    /** @description Artifact path; may contain '/' */
+                    /** @description Artifact path; may contain '/' (at most 512 bytes once decoded) */
                     path: string;
                     ref: string;
                 };
@@ -3704,7 +3704,7 @@ export interface paths {
                 header?: never;
                 path: {
                     name: string;
-                    /** @description Artifact path; may contain '/' */
+                    /** @description Artifact path; may contain '/' (at most 512 bytes once decoded) */
                     path: string;
                     ref: string;
                 };
@@ -4449,6 +4449,7 @@ export interface components {
         } | null;
         Artifact: {
             content_type: string;
+            media_type?: string;
             path: string;
             sha256: string;
             size: number;
@@ -4641,8 +4642,8 @@ export interface components {
                 count?: number;
                 /**
                  * @example {
-                 *       "accuracy": 0.93,
-                 *       "auc": 0.971
+                 *       "correct": 1,
+                 *       "latency_ms": 41.5
                  *     }
                  */
                 metrics: {
@@ -5074,6 +5075,11 @@ export interface components {
             /** @description Declared artifacts; the version is PENDING until each is uploaded and verified */
             artifacts?: {
                 content_type?: string;
+                /**
+                 * @description The CNCF ModelPack layer type this file is pulled as through /v2/ (default: inferred from the path; docs/oci.md)
+                 * @enum {string}
+                 */
+                media_type?: "application/vnd.cncf.model.weight.v1.raw" | "application/vnd.cncf.model.weight.config.v1.raw" | "application/vnd.cncf.model.doc.v1.raw" | "application/vnd.cncf.model.code.v1.raw" | "application/vnd.cncf.model.dataset.v1.raw";
                 path: string;
                 sha256: string;
                 size: number;

@@ -4,7 +4,7 @@ import { contextOf } from "../registry/context";
 import { readObservations, reportObservations } from "../registry/observations";
 import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, router } from "./openapi";
 import { refNameOf } from "./refs";
-import { Metrics, VersionRef } from "./schemas";
+import { ObservedMetrics, VersionRef } from "./schemas";
 
 export const observations = router();
 
@@ -18,10 +18,10 @@ const ObservationReport = z
     version: VersionRef.optional(),
     ref: z.string().min(1).max(64).optional().openapi({ description: "Production, Staging or an alias; give arm when a rollout is active" }),
     arm: z.enum(["stable", "candidate"]).optional().openapi({ description: "Which arm of the ref's rollout answered (X-Rollout-Arm)" }),
-    metrics: Metrics.refine((m) => {
+    metrics: ObservedMetrics.refine((m) => {
       const n = Object.keys(m).length;
       return n >= 1 && n <= MAX_METRICS_PER_REPORT;
-    }, `a report carries 1 to ${MAX_METRICS_PER_REPORT} metrics`),
+    }, `a report carries 1 to ${MAX_METRICS_PER_REPORT} metrics`).openapi({ minProperties: 1, maxProperties: MAX_METRICS_PER_REPORT }),
     count: z.number().int().min(1).max(MAX_COUNT).optional().openapi({
       description: "How many identical observations the values stand for (default 1), e.g. 37 requests that were all correct",
     }),

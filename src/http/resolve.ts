@@ -10,10 +10,9 @@ import { routingKey } from "../domain/canary";
 import { isoAt } from "../domain/clock";
 import { badRequest } from "../domain/errors";
 import { MODEL_NAME_PATTERN } from "../domain/names";
-import { formatReference, parseReference, parseSelector, type ModelReference } from "../domain/reference";
+import { formatReference, MAX_ARTIFACT_PATH_BYTES, MAX_REFERENCE_LENGTH, parseReference, parseSelector, type ModelReference } from "../domain/reference";
 import type { AppEnv } from "../env";
-import { readResolution, resolveCacheKey, resolvedFrom, type Resolved } from "../store/resolve";
-import { principalOf, touchTokenIfStale } from "../store/tokens";
+import { principalOf, readResolution, resolveCacheKey, resolvedFrom, touchTokenIfStale, type Resolved } from "../registry/resolve";
 import { decodeArtifactPath, serveArtifact } from "./artifacts";
 import { baseUrl, errorsFor, json, ModelNameParam, router } from "./openapi";
 import { Artifact, Version } from "./schemas";
@@ -62,7 +61,13 @@ resolve.openapi(
       "the ref, the routing key (X-Routing-Key, else ?key=, else the client address) picks the arm. HEAD answers the " +
       "same headers without a body.",
     request: {
-      query: z.object({ ref: z.string().openapi({ example: "models:/flight_delay/Production" }), key: RoutingKeyQuery }),
+      query: z.object({
+        ref: z
+          .string({ error: (issue) => (issue.input === undefined ? "the ref query parameter is missing: add ?ref=models:/NAME/Production (or another reference)" : undefined) })
+          .max(MAX_REFERENCE_LENGTH)
+          .openapi({ example: "models:/flight_delay/Production" }),
+        key: RoutingKeyQuery,
+      }),
       // Hono validates header names in lower case.
       headers: z.object({ "x-routing-key": z.string().max(1024).optional().openapi({ description: "The routing key for a rollout's split" }) }),
     },
@@ -118,8 +123,11 @@ const oneHop = {
   request: {
     params: z.object({
       name: ModelNameParam,
-      ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "Production" }),
-      path: z.string().openapi({ param: { name: "path", in: "path" }, description: "Artifact path; may contain '/'", example: "model.onnx" }),
+      ref: z.string().max(MAX_REFERENCE_LENGTH).openapi({ param: { name: "ref", in: "path" }, example: "Production" }),
+      path: z
+        .string()
+        .max(3 * MAX_ARTIFACT_PATH_BYTES)
+        .openapi({ param: { name: "path", in: "path" }, description: "Artifact path; may contain '/' (at most 512 bytes once decoded)", example: "model.onnx" }),
     }),
     query: z.object({ key: RoutingKeyQuery }),
   },

@@ -1,16 +1,17 @@
 /**
  * The cron trigger's work: judge every auto-rollback rule, retry webhook deliveries that are due, then collect
- * orphaned uploads and blobs past their grace period and drop finished rate-limit windows.
+ * orphaned uploads and blobs past their grace period and drop finished rate-limit windows and UI sessions.
  */
 import { isoAt, type Clock } from "../domain/clock";
 import { RATE_WINDOW_MS, windowStartAt } from "../domain/rate-limit";
 import type { Env } from "../env";
 import { AUTO_ROLLBACK_ACTOR, autoRollbackAll } from "../registry/auto-rollback";
 import { systemContext } from "../registry/context";
-import { retryDueDeliveries } from "../registry/events";
+import { deliveryPolicyOf, retryDueDeliveries } from "../registry/events";
 import { database } from "../store/db";
 import { collectOrphans, orphanGraceMs } from "../store/orphans";
 import { pruneRateWindows } from "../store/rate-limits";
+import { pruneUiSessions } from "../store/sessions";
 
 export const MAINTENANCE_ACTOR = "edgereg:maintenance";
 
@@ -20,10 +21,12 @@ export async function runScheduled(env: Env, clock: Clock): Promise<void> {
   // The run waits for its announcements, so their first attempts happen before the retries below.
   const announcing: Promise<unknown>[] = [];
   const waitUntil = (promise: Promise<unknown>) => void announcing.push(promise);
-  await autoRollbackAll(() => systemContext({ db, clock, actor: AUTO_ROLLBACK_ACTOR, requestId: run, waitUntil }));
+  const policy = deliveryPolicyOf(env);
+  await autoRollbackAll(() => systemContext({ db, clock, actor: AUTO_ROLLBACK_ACTOR, requestId: run, waitUntil, policy }));
   await Promise.all(announcing);
-  await retryDueDeliveries(db, clock);
+  await retryDueDeliveries(db, clock, undefined, policy);
   const now = clock.now();
   await collectOrphans({ db, actor: MAINTENANCE_ACTOR, requestId: run, now: isoAt(now) }, env.ARTIFACTS, orphanGraceMs(env.ORPHAN_GRACE_HOURS));
   await pruneRateWindows(db, windowStartAt(now) - RATE_WINDOW_MS);
+  await pruneUiSessions(db, isoAt(now));
 }

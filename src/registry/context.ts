@@ -11,13 +11,15 @@ import type { RegistryEvent } from "../domain/webhooks";
 import type { AppEnv } from "../env";
 import type { Mutation } from "../store/audit";
 import type { Database } from "../store/db";
-import { emitLater } from "./events";
+import { deliveryPolicyOf, emitLater, type DeliveryPolicy } from "./events";
 
 export interface CommandContext extends Mutation {
   principal: Principal;
   clock: Clock;
   /** Absolute origin the caller used, for links in answers (artifact URLs). */
   baseUrl: string;
+  /** Where webhooks may deliver (the deployment's WEBHOOK_ALLOW_PRIVATE_TARGETS), checked at creation and delivery. */
+  deliveryPolicy: DeliveryPolicy;
   /** Announces events to webhooks after the response; a command calls it only after its batch committed. */
   emit(...events: RegistryEvent[]): void;
 }
@@ -27,6 +29,7 @@ export async function contextOf(c: Context<AppEnv>): Promise<CommandContext> {
   const principal = await principalOfRequest(c);
   const db = c.var.db;
   const clock = c.var.clock;
+  const deliveryPolicy = deliveryPolicyOf(c.env);
   return {
     db,
     clock,
@@ -35,7 +38,8 @@ export async function contextOf(c: Context<AppEnv>): Promise<CommandContext> {
     requestId: c.var.requestId,
     now: isoAt(clock.now()),
     baseUrl: new URL(c.req.url).origin,
-    emit: (...events) => emitLater({ db, clock, waitUntil: (p) => c.executionCtx.waitUntil(p) }, events),
+    deliveryPolicy,
+    emit: (...events) => emitLater({ db, clock, waitUntil: (p) => c.executionCtx.waitUntil(p), policy: deliveryPolicy }, events),
   };
 }
 
@@ -46,8 +50,10 @@ export function systemContext(options: {
   actor: string;
   requestId: string;
   waitUntil: (promise: Promise<unknown>) => void;
+  /** The deployment's WEBHOOK_ALLOW_PRIVATE_TARGETS; without it, deliveries reach public targets only. */
+  policy?: DeliveryPolicy;
 }): CommandContext {
-  const { db, clock, actor, requestId, waitUntil } = options;
+  const { db, clock, actor, requestId, waitUntil, policy } = options;
   return {
     db,
     clock,
@@ -56,6 +62,7 @@ export function systemContext(options: {
     requestId,
     now: isoAt(clock.now()),
     baseUrl: "",
-    emit: (...events) => emitLater({ db, clock, waitUntil }, events),
+    deliveryPolicy: policy ?? { allowPrivateTargets: false },
+    emit: (...events) => emitLater({ db, clock, waitUntil, policy }, events),
   };
 }

@@ -14,6 +14,7 @@ import {
   subscribes,
   type RegistryEvent,
 } from "../domain/webhooks";
+import { privateTargetsAllowed, webhookTargetProblem } from "../domain/webhook-targets";
 import type { AppEnv } from "../env";
 import type { Database } from "../store/db";
 import { claimDelivery, dueDeliveries, insertDeliveries, recordAttempt, webhooksFor, type DeliveryRow } from "../store/webhooks";
@@ -23,26 +24,39 @@ const TIMEOUT_MS = 10_000;
 const LEASE_MS = 60_000;
 const ERROR_CHARS = 500;
 
+/** Where deliveries may go: private targets only when WEBHOOK_ALLOW_PRIVATE_TARGETS says so. */
+export interface DeliveryPolicy {
+  allowPrivateTargets: boolean;
+}
+
+/** The safe default for any caller that doesn't pass the deployment's setting. */
+const PUBLIC_TARGETS_ONLY: DeliveryPolicy = { allowPrivateTargets: false };
+
+export const deliveryPolicyOf = (vars: { WEBHOOK_ALLOW_PRIVATE_TARGETS?: string }): DeliveryPolicy => ({
+  allowPrivateTargets: privateTargetsAllowed(vars.WEBHOOK_ALLOW_PRIVATE_TARGETS),
+});
+
 export interface Emitter {
   db: Database;
   clock: Clock;
   waitUntil(promise: Promise<unknown>): void;
+  policy?: DeliveryPolicy;
 }
 
 /** The one call a route makes after its change committed: deliveries go out after the response. */
 export function notify(c: Context<AppEnv>, ...events: RegistryEvent[]): void {
-  emitLater({ db: c.var.db, clock: c.var.clock, waitUntil: (p) => c.executionCtx.waitUntil(p) }, events);
+  emitLater({ db: c.var.db, clock: c.var.clock, waitUntil: (p) => c.executionCtx.waitUntil(p), policy: deliveryPolicyOf(c.env) }, events);
 }
 
 export function emitLater(emitter: Emitter, events: RegistryEvent[]): void {
   if (events.length === 0) return;
   emitter.waitUntil(
-    emit(emitter.db, emitter.clock, events).catch((error) => console.error("webhook delivery failed to start", error)),
+    emit(emitter.db, emitter.clock, events, emitter.policy).catch((error) => console.error("webhook delivery failed to start", error)),
   );
 }
 
 /** Records a delivery per subscribed webhook and event, then makes each first attempt. */
-export async function emit(db: Database, clock: Clock, events: RegistryEvent[]): Promise<void> {
+export async function emit(db: Database, clock: Clock, events: RegistryEvent[], policy = PUBLIC_TARGETS_ONLY): Promise<void> {
   const now = isoAt(clock.now());
   const rows: DeliveryRow[] = [];
   for (const event of events) {
@@ -72,25 +86,40 @@ export async function emit(db: Database, clock: Clock, events: RegistryEvent[]):
   for (const r of rows) byWebhook.set(r.webhookId, [...(byWebhook.get(r.webhookId) ?? []), r]);
   await Promise.all(
     [...byWebhook.values()].map(async (queue) => {
-      for (const r of queue) await attemptDelivery(db, clock, r.id);
+      for (const r of queue) await attemptDelivery(db, clock, r.id, policy);
     }),
   );
 }
 
 /** Retries whatever is due (the cron trigger calls this). */
-export async function retryDueDeliveries(db: Database, clock: Clock, limit = 100): Promise<number> {
+export async function retryDueDeliveries(db: Database, clock: Clock, limit = 100, policy = PUBLIC_TARGETS_ONLY): Promise<number> {
   const due = await dueDeliveries(db, isoAt(clock.now()), limit);
-  await Promise.all(due.map((id) => attemptDelivery(db, clock, id)));
+  await Promise.all(due.map((id) => attemptDelivery(db, clock, id, policy)));
   return due.length;
 }
 
 /** One signed POST; 2xx settles it, anything else schedules the next attempt or, after the last, fails it. */
-export async function attemptDelivery(db: Database, clock: Clock, id: string): Promise<void> {
+export async function attemptDelivery(db: Database, clock: Clock, id: string, policy = PUBLIC_TARGETS_ONLY): Promise<void> {
   const started = clock.now();
   const delivery = await claimDelivery(db, id, isoAt(started), isoAt(started + LEASE_MS));
   if (!delivery) return;
   let status: number | null = null;
-  let error: string | null = null;
+  // Checked again at delivery: the rule or the variable may have changed since the webhook was created.
+  let error = webhookTargetProblem(delivery.url, { allowPrivate: policy.allowPrivateTargets });
+  if (error === null) ({ status, error } = await post(delivery));
+  const attempts = [...delivery.attempts, { at: isoAt(started), status, error }];
+  const now = clock.now();
+  const next = nextAttemptAt(attempts.length, now);
+  const outcome = isDelivered(status)
+    ? { status: "delivered" as const }
+    : next === null
+      ? { status: "failed" as const }
+      : { status: "pending" as const, nextAttemptAt: isoAt(next) };
+  await recordAttempt(db, id, attempts, outcome, isoAt(now));
+}
+
+/** One signed POST; redirects are not followed (a 3xx is a failed attempt), so a receiver cannot bounce it inward. */
+async function post(delivery: { id: string; url: string; event: string; secret: string; body: string }): Promise<{ status: number | null; error: string | null }> {
   try {
     const response = await fetch(delivery.url, {
       method: "POST",
@@ -105,21 +134,11 @@ export async function attemptDelivery(db: Database, clock: Clock, id: string): P
       redirect: "manual",
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
-    status = response.status;
     await response.body?.cancel();
-    if (!isDelivered(status)) error = `the receiver answered ${status}`;
+    return { status: response.status, error: isDelivered(response.status) ? null : `the receiver answered ${response.status}` };
   } catch (e) {
-    error = (e instanceof Error ? e.message : String(e)).slice(0, ERROR_CHARS);
+    return { status: null, error: (e instanceof Error ? e.message : String(e)).slice(0, ERROR_CHARS) };
   }
-  const attempts = [...delivery.attempts, { at: isoAt(started), status, error }];
-  const now = clock.now();
-  const next = nextAttemptAt(attempts.length, now);
-  const outcome = isDelivered(status)
-    ? { status: "delivered" as const }
-    : next === null
-      ? { status: "failed" as const }
-      : { status: "pending" as const, nextAttemptAt: isoAt(next) };
-  await recordAttempt(db, id, attempts, outcome, isoAt(now));
 }
 
 /** A new version is created, and READY at once when it declares no artifacts. */

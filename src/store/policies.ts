@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import { DEFAULT_POLICY, PolicySchema, type Policy } from "../domain/policy";
+import { DEFAULT_POLICY, storedPolicy, type Policy } from "../domain/policy";
 import { auditInsert, type Mutation } from "./audit";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
@@ -9,7 +9,7 @@ import type { VersionRow } from "./versions";
 /** The stored policy, or the default for a model that never set one. */
 export async function getPolicy(db: Database, model: ModelRow): Promise<Policy> {
   const row = await db.select({ policy: policies.policy }).from(policies).where(eq(policies.modelId, model.id)).get();
-  return row ? PolicySchema.parse(row.policy) : DEFAULT_POLICY;
+  return row ? storedPolicy(row.policy) : DEFAULT_POLICY;
 }
 
 /** Replaces the whole policy (absent parts check nothing), audited with the policy before and after. */
@@ -50,7 +50,7 @@ export async function promotionFacts(db: Database, model: ModelRow, candidate: V
   ]);
   const row = champion[0];
   return {
-    policy: policyRows[0] ? PolicySchema.parse(policyRows[0].policy) : DEFAULT_POLICY,
+    policy: policyRows[0] ? storedPolicy(policyRows[0].policy) : DEFAULT_POLICY,
     wasInStaging: staged.length > 0,
     champion: row ? { number: row.number, metrics: row.metrics as Record<string, number> } : null,
   };

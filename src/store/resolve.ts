@@ -7,8 +7,8 @@
  * per request cost more CPU than D1 itself (bench/resolve.mjs). The text depends only on the selector's kind (and a
  * range's text), so it is built once per isolate and bound per request.
  */
-import { badRequest, notFound } from "../domain/errors";
-import { rangePlan, type Bound, type Triple } from "../domain/ranges";
+import { badRequest, modelNotFound, notFound } from "../domain/errors";
+import { MAX_RANGE_ALTERNATIVES, rangeCost, rangePlan, type Bound, type Triple } from "../domain/ranges";
 import { formatSelector, type ModelReference, type Selector } from "../domain/reference";
 import { StalenessCache } from "../domain/staleness-cache";
 import { chooseVersion, selectorRef, type ActiveRollout, type RefPointer, type Resolution } from "../domain/resolve";
@@ -17,8 +17,7 @@ import { tagsOf } from "./tags";
 import type { ActiveTokenRow } from "./tokens";
 import { versionView, type ArtifactRow, type ArtifactView, type VersionRow, type VersionView } from "./versions";
 
-/** Each `||` alternative of a range costs one indexed subquery; past this a range is refused rather than slow. */
-export const MAX_RANGE_ALTERNATIVES = 16;
+export { MAX_RANGE_ALTERNATIVES } from "../domain/ranges";
 
 export type ResolvedVersionRow = VersionRow & { artifacts: ArtifactRow[]; tags: Record<string, string> };
 
@@ -70,7 +69,7 @@ export interface Resolved extends Resolution {
 
 /** Turns the rows into the answer; throws notFound saying what is missing. */
 export function resolvedFrom(rows: ResolutionRows, reference: ModelReference, routingKey: () => string, base: string): Resolved {
-  if (!rows.model) throw notFound(`model '${reference.model}' does not exist`, { model: reference.model, reason: "no_model" });
+  if (!rows.model) throw modelNotFound(reference.model);
   const resolution = chooseVersion({ reference, refs: rows.refs, rollout: rows.rollout, versions: rows.versions, routingKey });
   const row = rows.versions.find((v) => v.id === resolution.versionId)!;
   const refNames = rows.refs.filter((r) => r.versionId === row.id).map((r) => r.name);
@@ -122,7 +121,8 @@ function targetIds(selector: Selector): string {
  */
 function rangeIds(range: string): string {
   const plan = rangePlan(range);
-  if (plan.releases.length > MAX_RANGE_ALTERNATIVES) {
+  // parseSelector refuses these first; kept so no caller can build an unbounded query.
+  if (rangeCost(plan) > MAX_RANGE_ALTERNATIVES) {
     throw badRequest(`range '${range}' has more than ${MAX_RANGE_ALTERNATIVES} alternatives`, { field: "ref", reason: "bad_selector" });
   }
   const parts = plan.releases.map((w) => {
@@ -161,7 +161,7 @@ function resolutionSql(selector: Selector): string {
       'dataset', json(v.dataset), 'metrics', json(v.metrics), 'params', json(v.params), 'signature', json(v.signature),
       'createdAt', v.created_at, 'createdBy', v.created_by, 'updatedAt', v.updated_at,
       'artifacts', (SELECT json_group_array(json_object('versionId', a.version_id, 'path', a.path, 'size', a.size,
-          'sha256', a.sha256, 'contentType', a.content_type, 'verifiedAt', a.verified_at))
+          'sha256', a.sha256, 'contentType', a.content_type, 'mediaType', a.media_type, 'verifiedAt', a.verified_at))
         FROM artifacts a WHERE a.version_id = v.id AND a.verified_at IS NOT NULL),
       'tags', (SELECT json_group_object(t.key, t.value) FROM version_tags t WHERE t.version_id = v.id)))
      FROM versions v WHERE v.id IN (${targetIds(selector)})) AS versions`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RefChangeSummary } from "../store/overview";
+import type { RefChangeSummary } from "../registry/overview";
 import { rollbackTarget } from "./loaders";
 
 const change = (generation: number, action: RefChangeSummary["action"], from: number | null, to: number | null): RefChangeSummary => ({

@@ -1,5 +1,5 @@
 /** The audit log: who did what, when and why, filtered like GET /v1/audit and paged newest first. */
-import type { AuditEvent } from "../../store/audit";
+import type { AuditEvent } from "../../registry/audit";
 import { Pager, Time, VersionLink, modelPath } from "../components";
 import { diffRows, flatten } from "../diff";
 import { Layout, type PageContext } from "../layout";

@@ -4,10 +4,9 @@
  */
 import { raw } from "hono/html";
 import type { ABComparison } from "../../registry/ab";
-import type { RolloutEventView, RolloutView } from "../../registry/rollouts";
-import type { ModelView } from "../../store/models";
-import type { RefChangeSummary } from "../../store/overview";
-import type { VersionView } from "../../store/versions";
+import type { ModelView } from "../../registry/models";
+import type { RefChangeSummary, RolloutEventView, RolloutView } from "../../registry/overview";
+import type { VersionView } from "../../registry/versions";
 import type { ChartPoint } from "../chart";
 import {
   ActionForm,

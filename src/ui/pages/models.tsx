@@ -1,6 +1,6 @@
 /** Every model at a glance: what serves Production and Staging, aliases, a running rollout, the last change. */
-import type { ModelView } from "../../store/models";
-import type { ModelSummary, RefSummary } from "../../store/overview";
+import type { ModelView } from "../../registry/models";
+import type { ModelSummary, RefSummary } from "../../registry/overview";
 import { Pager, RefBadge, Time, VersionLink, modelPath } from "../components";
 import { formatPercent } from "../format";
 import { Layout, type PageContext } from "../layout";

@@ -1,8 +1,8 @@
 /** One version: changelog, lineage, metrics, params, signature, artifacts, drift reports and its audit trail. */
-import type { AuditEvent } from "../../store/audit";
-import type { DriftReportView } from "../../registry/drift";
+import type { AuditEvent } from "../../registry/audit";
+import type { DriftReportView } from "../../registry/overview";
 import type { MissingArtifact } from "../../registry/ui-reads";
-import type { SignatureField, VersionView } from "../../store/versions";
+import type { SignatureField, VersionView } from "../../registry/versions";
 import { RefBadge, StageBadge, StatusBadge, Time, modelPath, versionPath } from "../components";
 import { formatBytes, formatMetric, formatTime, shortDigest } from "../format";
 import { Layout, type PageContext } from "../layout";
