@@ -344,6 +344,17 @@ export async function getRollout(db: Database, model: ModelRow, ref: string): Pr
   return { ...rolloutView(row), history: events.map(eventView) };
 }
 
+/** One rollout of the model by id, active or ended, with every event oldest first; 404 when the model has no such rollout. */
+export async function getRolloutById(db: Database, model: ModelRow, id: string): Promise<RolloutView & { history: RolloutEventView[] }> {
+  const [rows, events] = await db.batch([
+    rolloutQuery(db).where(and(eq(rollouts.modelId, model.id), eq(rollouts.id, id))),
+    db.select().from(rolloutEvents).where(eq(rolloutEvents.rolloutId, id)).orderBy(asc(rolloutEvents.seq)),
+  ]);
+  const row = rows[0];
+  if (!row) throw notFound(`model '${model.name}' has no rollout '${id}'`, { model: model.name, rollout_id: id });
+  return { ...rolloutView(row), history: events.map(eventView) };
+}
+
 /** Newest first; the cursor is the last (created_at, id) seen. */
 export async function listRollouts(
   db: Database,
