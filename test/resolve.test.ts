@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
-import { BASE, ADMIN, call, callJson, createModel, createVersion, moveRef, sha256Hex, tokenFor, uniqueName } from "./helpers";
+import { BASE, ADMIN, call, callJson, createModel, createVersion, moveRef, proxyD1, sha256Hex, tokenFor, uniqueName } from "./helpers";
 
 const MODEL = uniqueName("fleet");
 const ONE = "bytes of version one";
@@ -215,7 +215,7 @@ function countingD1(db: D1Database) {
     statement.bind = (...values: unknown[]) => wrap(bind(...values));
     return statement;
   };
-  const proxy = new Proxy(db, {
+  const proxy = proxyD1(db, {
     get(target, property) {
       if (property === "prepare") return (query: string) => wrap(target.prepare(query));
       if (property === "batch") return (statements: D1PreparedStatement[]) => (calls.push("batch"), target.batch(statements));
