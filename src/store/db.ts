@@ -5,7 +5,7 @@ import type { SessionStart } from "../domain/consistency";
 import * as schema from "./schema";
 
 /** What drizzle runs statements on: the binding itself, or one D1 session of it (read replication). */
-export type D1Client = D1Database | D1DatabaseSession;
+export type D1Client = Pick<D1Database, "prepare" | "batch">;
 
 export type Database = DrizzleD1Database<typeof schema> & { $client: D1Client };
 
@@ -29,9 +29,12 @@ export interface DatabaseSession {
   bookmark(): string | null;
 }
 
+/** The session opens at the first statement: routes that touch no storage (ping, the spec) never open one. */
 export function openSession(d1: D1Database, start: SessionStart): DatabaseSession {
-  const session = d1.withSession(start === "first-primary" ? start : start.bookmark);
-  return { db: database(session), bookmark: () => session.getBookmark() };
+  let session: D1DatabaseSession | undefined;
+  const opened = () => (session ??= d1.withSession(start === "first-primary" ? start : start.bookmark));
+  const client: D1Client = { prepare: (query) => opened().prepare(query), batch: (statements) => opened().batch(statements) };
+  return { db: database(client), bookmark: () => session?.getBookmark() ?? null };
 }
 
 /** True when D1 refused a write because a UNIQUE (or PRIMARY KEY) constraint on `table` was violated. */
