@@ -161,6 +161,18 @@ describe("session (x-d1-bookmark)", () => {
     }
   });
 
+  it("holds for every read, not only resolve: a model created after the replica's copy is visible from its creation's bookmark", async () => {
+    const name = uniqueName("late");
+    const created = await registry.send("POST", "/v1/models", { body: { name } });
+    expect(created.status).toBe(201);
+    const stale = await registry.send("GET", `/v1/models/${name}`, { headers: { "x-d1-bookmark": lag.replicaAt! } });
+    expect(stale.status).toBe(404); // the lag, visible to a reader whose bookmark predates the creation
+    const own = await registry.send("GET", `/v1/models/${name}`, { headers: { "x-d1-bookmark": created.headers.get("x-d1-bookmark")! } });
+    expect(own.status).toBe(200);
+    expect(own.headers.get("X-D1-Consistency")).toBe("session");
+    expect((await registry.send("GET", `/v1/models/${name}`)).status).toBe(200);
+  });
+
   it("every answer names its consistency and carries a bookmark, reads and refusals included", async () => {
     for (const [method, path, status] of [
       ["GET", `/v1/models/${model}`, 200],
