@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Resolve in each read consistency mode (issue 19, docs/deploy-at-scale.md), side by side on local Miniflare:
 //
-//   node bench/resolve-sessions.mjs     env: BENCH_ROUNDS=3, BENCH_SLICE=2 (s per slice), BENCH_CONNECTIONS=8
+//   node bench/resolve-sessions.mjs     env: BENCH_ROUNDS=5, BENCH_SLICE=2 (s per slice), BENCH_CONNECTIONS=8
 //
 //   strict   no bookmark, RESOLVE_MAX_STALENESS_MS=0: a D1 session at the primary, one query per resolve
 //   session  the same server, each request carrying the bookmark of the previous answer (x-d1-bookmark)
@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startLocalRegistry } from "../scripts/local.mjs";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SLICE = Number(process.env.BENCH_SLICE ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const ADMIN = `bench-${randomBytes(12).toString("hex")}`;
