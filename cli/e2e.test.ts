@@ -236,8 +236,13 @@ describe("configuration, admin commands and failures", () => {
     const token = json(created.stdout);
     expect(token).toMatchObject({ name, role: "reader", model_glob: "nothing-*" });
     expect(token.secret).toMatch(/^er_/);
+    // The change's D1 bookmark is kept for the next run, which then reads at least that fresh on any replica.
+    const bookmarks = join(home, ".local/state/edgereg/bookmarks.json");
+    const kept = json(readFileSync(bookmarks, "utf8"))[registry.url];
+    expect(kept).toMatch(/^[0-9a-f]{8}(-[0-9a-f]{8}){2}-[0-9a-f]{32}$/);
 
     const listed = await cli(["tokens", "list", "--all", "--json"], { env: { HOME: home } });
+    expect(json(readFileSync(bookmarks, "utf8"))[registry.url] >= kept).toBe(true);
     expect(json(listed.stdout).items.map((t: any) => t.id)).toContain(token.id);
     expect((await cli(["tokens", "revoke", token.id], { env: { HOME: home } })).code).toBe(EXIT.ok);
     const refused = await cli(["models", "list"], { env: { HOME: home, EDGEREG_TOKEN: token.secret } });

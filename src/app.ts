@@ -1,8 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { credentials } from "./auth/middleware";
 import { systemClock, type Clock } from "./domain/clock";
+import { BOOKMARK_HEADER, CONSISTENCY_HEADER, parseBookmark, planSession } from "./domain/consistency";
 import { DomainError } from "./domain/errors";
 import type { AppEnv } from "./env";
 import { artifacts } from "./http/artifacts";
@@ -26,7 +28,7 @@ import { versions } from "./http/versions";
 import { webhooks } from "./http/webhooks";
 import { mlflow } from "./mlflow";
 import { oci } from "./oci";
-import { database, type Database } from "./store/db";
+import { openSession } from "./store/db";
 import { newResolveCache, type ResolveCache } from "./store/resolve";
 import { ui } from "./ui";
 
@@ -42,8 +44,9 @@ export interface AppOptions {
   resolveCache?: ResolveCache;
 }
 
-const databases = new WeakMap<D1Database, Database>();
-const databaseFor = (d1: D1Database) => databases.get(d1) ?? databases.set(d1, database(d1)).get(d1)!;
+/** `Cache-Control: no-cache` or `?consistency=strict` (`strong`, its older name): read at the primary, never from memory. */
+const asksStrictRead = (c: Context<AppEnv>) =>
+  /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header("Cache-Control") ?? "") || ["strict", "strong"].includes(c.req.query("consistency") ?? "");
 
 export function createApp(options: AppOptions = {}) {
   const clock = options.clock ?? systemClock;
@@ -52,10 +55,20 @@ export function createApp(options: AppOptions = {}) {
 
   app.use(requestId());
   app.use(async (c, next) => {
-    c.set("db", databaseFor(c.env.DB));
     c.set("clock", clock);
     c.set("resolveCache", resolveCache);
+    // Every statement of the request goes through one D1 session; the answer says how fresh it read and where it got to.
+    const isRead = c.req.method === "GET" || c.req.method === "HEAD";
+    const bookmark = parseBookmark(c.req.header(BOOKMARK_HEADER), c.req.query("bookmark"));
+    const plan = planSession({ isRead, bookmark, strictRequested: asksStrictRead(c) });
+    const session = openSession(c.env.DB, plan.start);
+    c.set("db", session.db);
+    c.set("readPlan", plan);
+    c.set("consistency", plan.consistency);
     await next();
+    c.header(CONSISTENCY_HEADER, c.var.consistency);
+    const after = session.bookmark() ?? bookmark;
+    if (after !== null) c.header(BOOKMARK_HEADER, after);
     c.header("X-Content-Type-Options", "nosniff");
     // The isolate that changes something stops answering from memory at once; others converge within the bound.
     if (c.req.method !== "GET" && c.req.method !== "HEAD") resolveCache.clear();

@@ -1,4 +1,5 @@
 import type { Clock } from "./domain/clock";
+import type { Consistency, SessionPlan } from "./domain/consistency";
 import type { Principal } from "./auth/principal";
 import type { Database } from "./store/db";
 import type { ResolveCache } from "./store/resolve";
@@ -24,7 +25,11 @@ export interface Env {
 /** Per-request values set by middleware and read by handlers through `c.var`. */
 export interface Variables {
   requestId: string;
+  /** The request's D1 session (docs/deploy-at-scale.md): strict at the primary, or at least as fresh as the caller's bookmark. */
   db: Database;
+  readPlan: SessionPlan;
+  /** What the answer's X-D1-Consistency says; resolve sets `bounded` when it answered through the isolate's memory. */
+  consistency: Consistency;
   clock: Clock;
   /** Who is calling, resolved lazily so routes that batch their own token check avoid an extra round trip. */
   credentials: Credentials;

@@ -302,7 +302,7 @@ describe("archiving races a ref move", () => {
 describe("the write-time guard", () => {
   it("refuses a move whose target is archived between the route's read and its batch, writing nothing", async () => {
     const { env } = await import("cloudflare:workers");
-    const { registryWith, tableCounts } = await import("./helpers");
+    const { proxyD1, registryWith, tableCounts } = await import("./helpers");
     const name = uniqueName("guard");
     await createModel(name);
     await createVersion(name, "1.0.0");
@@ -311,7 +311,7 @@ describe("the write-time guard", () => {
     await moveRef(name, "Staging", 2);
     await moveRef(name, "Production", 1);
     // A D1 that archives version 2 just before the move's batch runs, as a concurrent request would.
-    const racing = new Proxy(env.DB, {
+    const racing = proxyD1(env.DB, {
       get(target, property) {
         if (property === "batch") {
           return async (statements: D1PreparedStatement[]) => {

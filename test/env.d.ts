@@ -5,6 +5,8 @@ declare namespace Cloudflare {
   }
   interface Env {
     DB: D1Database;
+    /** Only for test/lagging-d1.ts: the copy of DB its simulated replica reads from. */
+    LAGGING_REPLICA: D1Database;
     ARTIFACTS: R2Bucket;
     ADMIN_TOKEN?: string;
     RESOLVE_MAX_STALENESS_MS?: string;

@@ -190,7 +190,7 @@ export function registryWith(options: { startMs?: number; env?: Partial<import("
  * The violation is on `models`, not `audit_events.at`, whose NULL is the signature of a guarded audit's refusal.
  */
 export function faultyD1(d1: D1Database, fails: (sql: string[]) => boolean): D1Database {
-  return new Proxy(d1, {
+  return proxyD1(d1, {
     get(target, property) {
       if (property === "batch") {
         return (statements: D1PreparedStatement[]) => {
@@ -231,4 +231,19 @@ export async function uiSessionOf(token: string, options: { fresh?: boolean } = 
   if (!id) return null;
   uiSessions.set(token, id);
   return id;
+}
+
+/**
+ * A proxy of a D1 binding whose handler also wraps every session opened from it (`withSession`): each request of
+ * the registry runs its statements through one session, so a test that intercepts D1 must intercept those.
+ */
+export function proxyD1(d1: D1Database, handler: ProxyHandler<D1Database>): D1Database {
+  return new Proxy(d1, {
+    get(target, property, receiver) {
+      if (property === "withSession") {
+        return (start?: string) => new Proxy(target.withSession(start) as unknown as D1Database, handler);
+      }
+      return handler.get ? handler.get(target, property, receiver) : Reflect.get(target, property, target);
+    },
+  });
 }

@@ -3722,13 +3722,17 @@ export interface paths {
                     headers: {
                         /** @description The immutable by-version URL */
                         "Content-Location"?: string;
+                        /** @description D1's bookmark after this answer's reads; send it back (header or ?bookmark=) to read at least this fresh next time */
+                        "x-d1-bookmark"?: string;
+                        /** @description strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old */
+                        "X-D1-Consistency"?: "strict" | "session" | "bounded";
                         /** @description The version's semver */
                         "X-Model-Semver"?: string;
                         /** @description The version number */
                         "X-Model-Version"?: number;
                         /** @description How old the answer is; never above RESOLVE_MAX_STALENESS_MS */
                         "X-Resolve-Age-Ms"?: number;
-                        /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
+                        /** @description strong: read from D1 for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
                         "X-Resolve-Consistency"?: "strong" | "cached";
                         /** @description Only with ?at=: the instant answered (UTC) */
                         "X-Resolved-At"?: string;
@@ -3819,13 +3823,17 @@ export interface paths {
                     headers: {
                         /** @description The immutable by-version URL */
                         "Content-Location"?: string;
+                        /** @description D1's bookmark after this answer's reads; send it back (header or ?bookmark=) to read at least this fresh next time */
+                        "x-d1-bookmark"?: string;
+                        /** @description strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old */
+                        "X-D1-Consistency"?: "strict" | "session" | "bounded";
                         /** @description The version's semver */
                         "X-Model-Semver"?: string;
                         /** @description The version number */
                         "X-Model-Version"?: number;
                         /** @description How old the answer is; never above RESOLVE_MAX_STALENESS_MS */
                         "X-Resolve-Age-Ms"?: number;
-                        /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
+                        /** @description strong: read from D1 for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
                         "X-Resolve-Consistency"?: "strong" | "cached";
                         /** @description Only with ?at=: the instant answered (UTC) */
                         "X-Resolved-At"?: string;
@@ -3908,6 +3916,8 @@ export interface paths {
                     ref: string;
                 };
                 header?: {
+                    /** @description A bookmark from an earlier answer: read at least that fresh (session consistency), on any D1 replica */
+                    "x-d1-bookmark"?: string;
                     /** @description The routing key for a rollout's split */
                     "x-routing-key"?: string;
                 };
@@ -3919,13 +3929,17 @@ export interface paths {
                 /** @description The version, its artifacts and the rollout arm that answered */
                 200: {
                     headers: {
+                        /** @description D1's bookmark after this answer's reads; send it back (header or ?bookmark=) to read at least this fresh next time */
+                        "x-d1-bookmark"?: string;
+                        /** @description strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old */
+                        "X-D1-Consistency"?: "strict" | "session" | "bounded";
                         /** @description The version's semver */
                         "X-Model-Semver"?: string;
                         /** @description The version number */
                         "X-Model-Version"?: number;
                         /** @description How old the answer is; never above RESOLVE_MAX_STALENESS_MS */
                         "X-Resolve-Age-Ms"?: number;
-                        /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
+                        /** @description strong: read from D1 for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
                         "X-Resolve-Consistency"?: "strong" | "cached";
                         /** @description Only with ?at=: the instant answered (UTC) */
                         "X-Resolved-At"?: string;

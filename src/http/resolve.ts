@@ -1,7 +1,8 @@
 /**
  * Reference resolution (DESIGN §3–§6): `GET /v1/resolve?ref=models:/…` and the one-hop download
- * `GET /v1/r/NAME/REF/PATH`. Both read D1's primary in one round trip, token check included, and answer
- * `Cache-Control: no-store`, so a ref move, rollback, promote or abort shows in the very next response.
+ * `GET /v1/r/NAME/REF/PATH`. Both read D1 in one round trip, token check included, at the primary unless the caller
+ * passes a bookmark (x-d1-bookmark) or the deployment allows bounded staleness, and answer `Cache-Control: no-store`,
+ * so in strict mode a ref move, rollback, promote or abort shows in the very next response.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -67,7 +68,16 @@ const resolutionHeaders = {
   "X-Model-Version": { schema: { type: "integer" as const }, description: "The version number" },
   "X-Resolve-Consistency": {
     schema: { type: "string" as const, enum: ["strong", "cached"] },
-    description: "strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS)",
+    description: "strong: read from D1 for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS)",
+  },
+  "X-D1-Consistency": {
+    schema: { type: "string" as const, enum: ["strict", "session", "bounded"] },
+    description:
+      "strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old",
+  },
+  "x-d1-bookmark": {
+    schema: { type: "string" as const },
+    description: "D1's bookmark after this answer's reads; send it back (header or ?bookmark=) to read at least this fresh next time",
   },
   "X-Resolve-Age-Ms": { schema: { type: "integer" as const }, description: "How old the answer is; never above RESOLVE_MAX_STALENESS_MS" },
   "X-Model-Semver": { schema: { type: "string" as const }, description: "The version's semver" },
@@ -100,7 +110,14 @@ resolve.openapi(
         at: AtQuery,
       }),
       // Hono validates header names in lower case.
-      headers: z.object({ "x-routing-key": z.string().max(1024).optional().openapi({ description: "The routing key for a rollout's split" }) }),
+      headers: z.object({
+        "x-routing-key": z.string().max(1024).optional().openapi({ description: "The routing key for a rollout's split" }),
+        "x-d1-bookmark": z
+          .string()
+          .max(128)
+          .optional()
+          .openapi({ description: "A bookmark from an earlier answer: read at least that fresh (session consistency), on any D1 replica" }),
+      }),
     },
     responses: {
       200: { ...json(Resolution, "The version, its artifacts and the rollout arm that answered"), headers: resolutionHeaders },
@@ -229,14 +246,16 @@ export interface Consistency {
 }
 
 /**
- * Strict mode (RESOLVE_MAX_STALENESS_MS = 0, the default) reads D1's primary on every request. Above 0 the
- * isolate may answer from memory for at most that long, unless the request asks for a strong read with
- * `Cache-Control: no-cache` or `?consistency=strong`.
+ * Strict (the default) reads D1's primary; with the caller's bookmark, a replica at least that fresh (session).
+ * With RESOLVE_MAX_STALENESS_MS > 0, a read that neither carries a bookmark nor asks for a strict one
+ * (`Cache-Control: no-cache`, `?consistency=strict`) may answer from the isolate's memory for at most that long
+ * (bounded); a miss reads the primary, so the bound holds however far replicas lag. One D1 round trip either way.
  */
 async function readRows(c: Context<AppEnv>, reference: ModelReference, secretHash: string | null, nowMs: number) {
   const read = () => readResolution(c.var.db, reference, secretHash, isoAt(nowMs));
   const bound = maxStalenessMs(c.env.RESOLVE_MAX_STALENESS_MS);
-  if (bound === 0 || wantsStrongRead(c)) return { rows: await read(), consistency: { kind: "strong", ageMs: 0 } as Consistency };
+  if (bound === 0 || !c.var.readPlan.mayUseBoundedCache) return { rows: await read(), consistency: { kind: "strong", ageMs: 0 } as Consistency };
+  c.set("consistency", "bounded");
   const lookup = await c.var.resolveCache.get(resolveCacheKey(reference, secretHash), nowMs, bound, read);
   return { rows: lookup.value, consistency: { kind: lookup.cached ? "cached" : "strong", ageMs: lookup.ageMs } as Consistency };
 }
@@ -245,9 +264,6 @@ function maxStalenessMs(setting: string | undefined): number {
   const ms = Number(setting ?? 0);
   return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
-
-const wantsStrongRead = (c: Context<AppEnv>) =>
-  /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header("Cache-Control") ?? "") || c.req.query("consistency") === "strong";
 
 function requestRoutingKey(c: Context<AppEnv>): string {
   return routingKey({ header: c.req.header("X-Routing-Key"), query: c.req.query("key"), clientAddress: c.req.header("CF-Connecting-IP") });

@@ -16,7 +16,8 @@ import { pruneUiSessions } from "../store/sessions";
 export const MAINTENANCE_ACTOR = "edgereg:maintenance";
 
 export async function runScheduled(env: Env, clock: Clock): Promise<void> {
-  const db = database(env.DB);
+  // The checks decide rollbacks: they read at the primary, like everything an admin reads before changing it.
+  const db = database(env.DB.withSession("first-primary"));
   const run = `cron:${isoAt(clock.now())}`;
   // The run waits for its announcements, so their first attempts happen before the retries below.
   const announcing: Promise<unknown>[] = [];
