@@ -110,8 +110,8 @@ async function spreadOverDays() {
   const iso = (ms: number) => new Date(ms).toISOString();
   const { id: modelId } = await db.prepare("SELECT id FROM models WHERE name = ?").bind(MODEL).first();
   await db.prepare("UPDATE models SET created_at = ? WHERE id = ?").bind(iso(now - 6 * 24 * HOUR), modelId).run();
-  // Staging v1, Production v1, Staging v2, Production v2, Staging v3, rollout start, Staging v4, rollout start.
-  const schedule = [-5.5 * 24, -5 * 24, -3 * 24, -2.6 * 24, -26, -20, -6, -5].map((h) => now + h * HOUR);
+  // Staging v1, Production v1, Staging v2, Production v2, Staging v3, rollout start, its end, Staging v4, rollout start.
+  const schedule = [-5.5 * 24, -5 * 24, -3 * 24, -2.6 * 24, -26, -20, -11, -6, -5].map((h) => now + h * HOUR);
   const history = (await db.prepare("SELECT id FROM ref_history WHERE model_id = ? ORDER BY id").bind(modelId).all()).results;
   expect(history.length).toBe(schedule.length);
   for (const [i, row] of history.entries()) await db.prepare("UPDATE ref_history SET at = ? WHERE id = ?").bind(iso(schedule[i]!), row.id).run();

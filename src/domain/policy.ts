@@ -63,7 +63,11 @@ export const PolicySchema = z.strictObject({
   auto_rollback: AutoRollbackRuleSchema.optional(),
   drift: DriftRuleSchema.optional(),
   /** which way each named metric improves, for the per-metric differences between a rollout's arms (else named by rule) */
-  metric_directions: z.record(MetricName, DirectionSchema).optional(),
+  metric_directions: z
+    .record(MetricName, DirectionSchema)
+    .refine((d) => Object.keys(d).length <= MAX_FLOORS, `at most ${MAX_FLOORS} metric directions`)
+    .meta({ maxProperties: MAX_FLOORS })
+    .optional(),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;
