@@ -11,7 +11,7 @@ import type { RegistryEvent } from "../domain/webhooks";
 import type { AppEnv } from "../env";
 import type { Mutation } from "../store/audit";
 import type { Database } from "../store/db";
-import { emitLater } from "./events";
+import { dispatch, emitLater, emitterOf, type DeliveryQueue, type DeliveryTicket, type Emitter } from "./events";
 
 export interface CommandContext extends Mutation {
   principal: Principal;
@@ -20,6 +20,11 @@ export interface CommandContext extends Mutation {
   baseUrl: string;
   /** Announces events to webhooks after the response; a command calls it only after its batch committed. */
   emit(...events: RegistryEvent[]): void;
+  /**
+   * Sends deliveries a command put back in flight (redeliver, replay) the way new ones go. Hand-built contexts may
+   * leave it out: the cron trigger's sweep then sends them.
+   */
+  deliver?(tickets: DeliveryTicket[]): Promise<void>;
 }
 
 /** The context of one request: the caller's token is looked up here (401 when missing or unknown). */
@@ -27,6 +32,7 @@ export async function contextOf(c: Context<AppEnv>): Promise<CommandContext> {
   const principal = await principalOfRequest(c);
   const db = c.var.db;
   const clock = c.var.clock;
+  const emitter = emitterOf(c);
   return {
     db,
     clock,
@@ -35,7 +41,8 @@ export async function contextOf(c: Context<AppEnv>): Promise<CommandContext> {
     requestId: c.var.requestId,
     now: isoAt(clock.now()),
     baseUrl: new URL(c.req.url).origin,
-    emit: (...events) => emitLater({ db, clock, waitUntil: (p) => c.executionCtx.waitUntil(p) }, events),
+    emit: (...events) => emitLater(emitter, events),
+    deliver: (tickets) => dispatch(emitter, tickets),
   };
 }
 
@@ -46,8 +53,10 @@ export function systemContext(options: {
   actor: string;
   requestId: string;
   waitUntil: (promise: Promise<unknown>) => void;
+  queue?: DeliveryQueue;
 }): CommandContext {
-  const { db, clock, actor, requestId, waitUntil } = options;
+  const { db, clock, actor, requestId, waitUntil, queue } = options;
+  const emitter: Emitter = { db, clock, waitUntil, queue };
   return {
     db,
     clock,
@@ -56,6 +65,7 @@ export function systemContext(options: {
     requestId,
     now: isoAt(clock.now()),
     baseUrl: "",
-    emit: (...events) => emitLater({ db, clock, waitUntil }, events),
+    emit: (...events) => emitLater(emitter, events),
+    deliver: (tickets) => dispatch(emitter, tickets),
   };
 }

@@ -1,7 +1,10 @@
 /**
  * Webhook events: routes and jobs report what changed after their batch committed; matching webhooks get a
- * delivery row (the exact body to sign), the first attempt runs after the response (waitUntil), and failed
- * attempts are retried by the cron trigger with backoff until MAX_ATTEMPTS. Every attempt is in the delivery log.
+ * delivery row (the exact body to sign, the log of every attempt), then one of two transports sends it:
+ * - the webhook queue (the WEBHOOK_QUEUE binding, src/registry/delivery-queue.ts consumes it): one message per
+ *   delivery, retried by the queue with backoff, dead-lettered after its max_retries; the cron trigger re-enqueues
+ *   deliveries whose message went missing;
+ * - without that binding, directly: the first attempt after the response (waitUntil), retries by the cron trigger.
  */
 import type { Context } from "hono";
 import { isoAt, type Clock } from "../domain/clock";
@@ -16,35 +19,47 @@ import {
 } from "../domain/webhooks";
 import type { AppEnv } from "../env";
 import type { Database } from "../store/db";
-import { claimDelivery, dueDeliveries, insertDeliveries, recordAttempt, webhooksFor, type DeliveryRow } from "../store/webhooks";
+import type { DeliveryTicket } from "../store/deliveries";
+import { claimDelivery, dueDeliveries, insertDeliveries, recordAttempt, webhooksFor, type Attempt, type NewDelivery } from "../store/webhooks";
 
 /** A receiver gets this long to answer; the lease keeps a concurrent sender off the delivery meanwhile. */
 const TIMEOUT_MS = 10_000;
 const LEASE_MS = 60_000;
 const ERROR_CHARS = 500;
+/** sendBatch takes at most 100 messages. */
+const QUEUE_BATCH = 100;
+
+export type { DeliveryTicket } from "../store/deliveries";
+export type DeliveryQueue = Queue<DeliveryTicket>;
 
 export interface Emitter {
   db: Database;
   clock: Clock;
   waitUntil(promise: Promise<unknown>): void;
+  /** The webhook queue, when the deployment binds one; without it deliveries go out directly. */
+  queue?: DeliveryQueue;
 }
 
 /** The one call a route makes after its change committed: deliveries go out after the response. */
 export function notify(c: Context<AppEnv>, ...events: RegistryEvent[]): void {
-  emitLater({ db: c.var.db, clock: c.var.clock, waitUntil: (p) => c.executionCtx.waitUntil(p) }, events);
+  emitLater(emitterOf(c), events);
+}
+
+export function emitterOf(c: Context<AppEnv>): Emitter {
+  return { db: c.var.db, clock: c.var.clock, waitUntil: (p) => c.executionCtx.waitUntil(p), queue: c.env.WEBHOOK_QUEUE };
 }
 
 export function emitLater(emitter: Emitter, events: RegistryEvent[]): void {
   if (events.length === 0) return;
   emitter.waitUntil(
-    emit(emitter.db, emitter.clock, events).catch((error) => console.error("webhook delivery failed to start", error)),
+    emit(emitter.db, emitter.clock, events, emitter.queue).catch((error) => console.error("webhook delivery failed to start", error)),
   );
 }
 
-/** Records a delivery per subscribed webhook and event, then makes each first attempt. */
-export async function emit(db: Database, clock: Clock, events: RegistryEvent[]): Promise<void> {
+/** Records a delivery per subscribed webhook and event, then enqueues each (or makes each first attempt). */
+export async function emit(db: Database, clock: Clock, events: RegistryEvent[], queue?: DeliveryQueue): Promise<void> {
   const now = isoAt(clock.now());
-  const rows: DeliveryRow[] = [];
+  const rows: NewDelivery[] = [];
   for (const event of events) {
     const hooks = (await webhooksFor(db, event.model)).filter((h) => subscribes(h.events, event.type));
     if (hooks.length === 0) continue;
@@ -67,14 +82,30 @@ export async function emit(db: Database, clock: Clock, events: RegistryEvent[]):
     }
   }
   await insertDeliveries(db, rows);
+  // From here on the delivery log has them: a failed enqueue is re-enqueued by the cron sweep.
+  if (queue) return enqueue(queue, rows.map((r) => ({ delivery: r.id, generation: 0, webhook: r.webhookId, model: r.model })));
   // One webhook receives its events in the order they happened; different webhooks are served side by side.
-  const byWebhook = new Map<string, DeliveryRow[]>();
+  const byWebhook = new Map<string, NewDelivery[]>();
   for (const r of rows) byWebhook.set(r.webhookId, [...(byWebhook.get(r.webhookId) ?? []), r]);
   await Promise.all(
     [...byWebhook.values()].map(async (queue) => {
       for (const r of queue) await attemptDelivery(db, clock, r.id);
     }),
   );
+}
+
+/** One message per delivery, in order. */
+export async function enqueue(queue: DeliveryQueue, tickets: DeliveryTicket[]): Promise<void> {
+  for (let i = 0; i < tickets.length; i += QUEUE_BATCH) {
+    await queue.sendBatch(tickets.slice(i, i + QUEUE_BATCH).map((body) => ({ body, contentType: "json" as const })));
+  }
+}
+
+/** Sends deliveries put back in flight (redeliver, replay) the way new ones go. */
+export async function dispatch(emitter: Emitter, tickets: DeliveryTicket[]): Promise<void> {
+  if (emitter.queue) return enqueue(emitter.queue, tickets);
+  const { db, clock } = emitter;
+  emitter.waitUntil(Promise.all(tickets.map((t) => attemptDelivery(db, clock, t.delivery))).catch((error) => console.error("redelivery failed", error)));
 }
 
 /** Retries whatever is due (the cron trigger calls this). */
@@ -89,6 +120,30 @@ export async function attemptDelivery(db: Database, clock: Clock, id: string): P
   const started = clock.now();
   const delivery = await claimDelivery(db, id, isoAt(started), isoAt(started + LEASE_MS));
   if (!delivery) return;
+  const { status, error } = await send(delivery);
+  const attempts = [...delivery.attempts, { at: isoAt(started), status, error }];
+  const now = clock.now();
+  const next = nextAttemptAt(attempts.length, now);
+  const outcome = isDelivered(status)
+    ? { status: "delivered" as const }
+    : next === null
+      ? { status: "failed" as const }
+      : { status: "pending" as const, nextAttemptAt: isoAt(next) };
+  await recordAttempt(db, id, attempts, outcome, isoAt(now));
+}
+
+/**
+ * One signed POST of a recorded delivery: what both transports send. `X-Edgereg-Delivery` is the receiver's
+ * idempotency key (the same on every retry and redelivery); `X-Edgereg-Sequence` numbers the model's events.
+ */
+export async function send(delivery: {
+  id: string;
+  url: string;
+  secret: string;
+  event: string;
+  body: string;
+  sequence?: number;
+}): Promise<Pick<Attempt, "status" | "error">> {
   let status: number | null = null;
   let error: string | null = null;
   try {
@@ -99,6 +154,7 @@ export async function attemptDelivery(db: Database, clock: Clock, id: string): P
         "User-Agent": "edgereg-webhooks",
         "X-Edgereg-Event": delivery.event,
         "X-Edgereg-Delivery": delivery.id,
+        ...(delivery.sequence ? { "X-Edgereg-Sequence": String(delivery.sequence) } : {}),
         [SIGNATURE_HEADER]: await signatureOf(delivery.secret, delivery.body),
       },
       body: delivery.body,
@@ -111,15 +167,7 @@ export async function attemptDelivery(db: Database, clock: Clock, id: string): P
   } catch (e) {
     error = (e instanceof Error ? e.message : String(e)).slice(0, ERROR_CHARS);
   }
-  const attempts = [...delivery.attempts, { at: isoAt(started), status, error }];
-  const now = clock.now();
-  const next = nextAttemptAt(attempts.length, now);
-  const outcome = isDelivered(status)
-    ? { status: "delivered" as const }
-    : next === null
-      ? { status: "failed" as const }
-      : { status: "pending" as const, nextAttemptAt: isoAt(next) };
-  await recordAttempt(db, id, attempts, outcome, isoAt(now));
+  return { status, error };
 }
 
 /** A new version is created, and READY at once when it declares no artifacts. */
