@@ -126,7 +126,9 @@ export async function releaseNextInOrder(db: Database, webhookId: string, model:
 
 /**
  * The cron sweep: pending deliveries whose message is overdue by the grace (an enqueue that failed, a local queue
- * lost with its server) get a new ticket. Their old message, should it still arrive, is then stale.
+ * lost with its server) are enqueued again under the same ticket, and their expected time moves to now. Should the
+ * old message still arrive, the two are duplicates, which the lease and the settled status make harmless; a new
+ * generation would instead let a sweep shorter than the queue's backlog invalidate every message before it arrives.
  */
 export async function requeueOverdue(db: Database, overdueSince: string, now: string, limit: number): Promise<DeliveryTicket[]> {
   const overdue = db
@@ -137,7 +139,7 @@ export async function requeueOverdue(db: Database, overdueSince: string, now: st
     .limit(limit);
   return db
     .update(d)
-    .set({ generation: sql`${d.generation} + 1`, waiting: false, nextAttemptAt: now, updatedAt: now })
+    .set({ waiting: false, nextAttemptAt: now, updatedAt: now })
     .where(and(sql`${d.id} IN ${overdue}`, eq(d.status, "pending")))
     .returning(returningTicket);
 }
