@@ -77,6 +77,7 @@ function wranglerCrons() {
  * then on wrangler.toml's schedule (what `npm start` does); a number runs it every that many milliseconds (tests).
  * A local queue keeps its messages in memory, so a stopped server loses them; the deliveries stay pending in D1 and
  * the first cron run after the restart re-enqueues them (WEBHOOK_REQUEUE_AFTER_S is 10 s locally unless `vars` says).
+ * `webhookQueue: false` leaves the queue bindings out: webhooks are then delivered directly from the request.
  */
 export async function startLocalRegistry({
   port = 8787,
@@ -86,6 +87,7 @@ export async function startLocalRegistry({
   vars = {},
   quiet = false,
   crons = false,
+  webhookQueue = true,
 } = {}) {
   mkdirSync(persistTo, { recursive: true });
   applyMigrations(persistTo, { quiet });
@@ -93,6 +95,11 @@ export async function startLocalRegistry({
   const outdir = mkdtempSync(join(tmpdir(), "edgereg-bundle-"));
   const scriptPath = bundle(outdir, { quiet: true });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
+  // Without the queue bindings the Worker delivers webhooks directly (what bench/webhooks.mjs compares against).
+  if (!webhookQueue) {
+    delete workerOptions.queueProducers;
+    delete workerOptions.queueConsumers;
+  }
   const v3 = join(persistTo, "v3");
   const mf = new Miniflare({
     ...workerOptions,
