@@ -43,7 +43,10 @@ export async function consumeWebhookBatch(batch: MessageBatch<unknown>, env: Env
   else await consumeDeliveries(batch, consumer);
 }
 
-/** Streams (webhook, model) are served side by side; one stream's messages go one after another, in batch order. */
+/**
+ * Streams (webhook, model) are served side by side; one stream's messages go one after another, in batch order,
+ * unless the ticket says its webhook did not ask for order (then each message is a stream of its own).
+ */
 async function consumeDeliveries(batch: MessageBatch<unknown>, consumer: Consumer): Promise<void> {
   const streams = new Map<string, Array<{ message: Message<unknown>; ticket: DeliveryTicket }>>();
   for (const message of batch.messages) {
@@ -53,7 +56,7 @@ async function consumeDeliveries(batch: MessageBatch<unknown>, consumer: Consume
       message.ack();
       continue;
     }
-    const key = `${ticket.webhook}\n${ticket.model ?? ""}`;
+    const key = ticket.ordered === false ? message.id : `${ticket.webhook}\n${ticket.model ?? ""}`;
     streams.set(key, [...(streams.get(key) ?? []), { message, ticket }]);
   }
   await Promise.all(
@@ -129,5 +132,6 @@ function ticketOf(body: unknown): DeliveryTicket | null {
   if (typeof body !== "object" || body === null) return null;
   const { delivery, generation, webhook, model } = body as Record<string, unknown>;
   if (typeof delivery !== "string" || typeof generation !== "number" || typeof webhook !== "string") return null;
-  return { delivery, generation, webhook, model: typeof model === "string" ? model : null };
+  const { ordered } = body as Record<string, unknown>;
+  return { delivery, generation, webhook, model: typeof model === "string" ? model : null, ...(ordered === false ? { ordered } : {}) };
 }

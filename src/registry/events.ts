@@ -60,12 +60,14 @@ export function emitLater(emitter: Emitter, events: RegistryEvent[]): void {
 export async function emit(db: Database, clock: Clock, events: RegistryEvent[], queue?: DeliveryQueue): Promise<void> {
   const now = isoAt(clock.now());
   const rows: NewDelivery[] = [];
+  const ordered = new Set<string>();
   for (const event of events) {
     const hooks = (await webhooksFor(db, event.model)).filter((h) => subscribes(h.events, event.type));
     if (hooks.length === 0) continue;
     const eventId = crypto.randomUUID();
     const body = deliveryBody(eventId, now, event);
     for (const hook of hooks) {
+      if (hook.ordered) ordered.add(hook.id);
       rows.push({
         id: crypto.randomUUID(),
         webhookId: hook.id,
@@ -83,7 +85,7 @@ export async function emit(db: Database, clock: Clock, events: RegistryEvent[], 
   }
   await insertDeliveries(db, rows);
   // From here on the delivery log has them: a failed enqueue is re-enqueued by the cron sweep.
-  if (queue) return enqueue(queue, rows.map((r) => ({ delivery: r.id, generation: 0, webhook: r.webhookId, model: r.model })));
+  if (queue) return enqueue(queue, rows.map((r) => ({ delivery: r.id, generation: 0, webhook: r.webhookId, model: r.model, ordered: ordered.has(r.webhookId) })));
   // One webhook receives its events in the order they happened; different webhooks are served side by side.
   const byWebhook = new Map<string, NewDelivery[]>();
   for (const r of rows) byWebhook.set(r.webhookId, [...(byWebhook.get(r.webhookId) ?? []), r]);

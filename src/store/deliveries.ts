@@ -17,6 +17,8 @@ export interface DeliveryTicket {
   generation: number;
   webhook: string;
   model: string | null;
+  /** false when the webhook did not ask for order (a batch may then send it alongside its model's others). */
+  ordered?: boolean;
 }
 
 export interface ClaimedDelivery {
