@@ -5,10 +5,12 @@
 //   node bench/webhooks.mjs        env: BENCH_EVENTS=200, BENCH_CONCURRENCY=8, BENCH_FAIL_SHARE=10 (%), BENCH_WINDOW_S=20
 //
 // Two local servers (Miniflare, temporary state), each with its own Node receiver. Per server and receiver kind:
-// emit BENCH_EVENTS ref moves across 4 models from BENCH_CONCURRENCY clients, then wait up to BENCH_WINDOW_S for the
-// receiver to have accepted every event (deduplicated on X-Edgereg-Delivery). Prints events/s from the first emit
-// to the last acceptance, and what the delivery log says at the end: delivered, still pending (a direct delivery's
-// retry waits for the cron trigger, 1 min at the earliest), and lost (an event with no delivery row: must be 0).
+// make BENCH_EVENTS ref moves across 4 models from BENCH_CONCURRENCY clients (each move that changed the ref is one
+// ref.moved event), then wait up to BENCH_WINDOW_S for the receiver to have accepted every event (deduplicated on
+// X-Edgereg-Delivery). Prints events/s from the first move to the last acceptance, the latency from each event's
+// `at` to its acceptance (p50, p95), and what the delivery log says at the end: delivered, still pending (a direct
+// delivery's retry waits for the cron trigger, 1 min at the earliest), and lost (an event neither accepted nor in
+// the delivery log as pending or failed: must be 0).
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -27,15 +29,19 @@ const work = mkdtempSync(join(tmpdir(), "edgereg-webhooks-bench-"));
 /** A receiver that refuses a fixed share of requests, spread evenly, and remembers each accepted key once. */
 async function receiver(failShare) {
   const accepted = new Set();
+  const latencies = [];
   let requests = 0;
   let lastAcceptedAt = 0;
   const server = createServer((req, res) => {
-    req.resume();
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
       const n = requests++;
       const refuse = Math.floor(((n + 1) * failShare) / 100) > Math.floor((n * failShare) / 100);
-      if (!refuse) {
-        accepted.add(String(req.headers["x-edgereg-delivery"]));
+      const key = String(req.headers["x-edgereg-delivery"]);
+      if (!refuse && !accepted.has(key)) {
+        accepted.add(key);
+        latencies.push(Date.now() - Date.parse(JSON.parse(body).at));
         lastAcceptedAt = performance.now();
       }
       res.writeHead(refuse ? 503 : 200).end();
@@ -45,6 +51,7 @@ async function receiver(failShare) {
   return {
     url: `http://127.0.0.1:${server.address().port}/hook`,
     accepted,
+    latencies,
     requests: () => requests,
     lastAcceptedAt: () => lastAcceptedAt,
     close: () => new Promise((done) => server.close(done)),
@@ -83,30 +90,37 @@ async function run(mode, base, failShare, round) {
   }
   const started = performance.now();
   let next = 0;
+  let events = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (let i = next++; i < EVENTS; i = next++) {
-        await api(base, "PUT", `/v1/models/${prefix}-${i % MODELS}/refs/champion`, { version: (Math.floor(i / MODELS) % 2) + 1 });
+        const moved = await api(base, "PUT", `/v1/models/${prefix}-${i % MODELS}/refs/champion`, { version: (Math.floor(i / MODELS) % 2) + 1 });
+        if (moved.version !== moved.previous_version) events++;
       }
     }),
   );
   const emitted = performance.now();
   const deadline = emitted + WINDOW_S * 1000;
-  while (box.accepted.size < EVENTS && performance.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+  while (box.accepted.size < events && performance.now() < deadline) await new Promise((done) => setTimeout(done, 100));
   const log = await deliveryLog(base, hook.id);
   const count = (status) => log.filter((d) => d.status === status).length;
+  const sorted = [...box.latencies].sort((a, b) => a - b);
+  const quantile = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   const result = {
     mode,
     receiver: failShare ? `${failShare}% fail` : "healthy",
+    events,
     emit_s: (emitted - started) / 1000,
-    all_accepted: box.accepted.size === EVENTS,
+    all_accepted: box.accepted.size === events,
     events_per_s: box.accepted.size / ((box.lastAcceptedAt() - started) / 1000),
+    p50_ms: quantile(0.5),
+    p95_ms: quantile(0.95),
     accepted: box.accepted.size,
     requests: box.requests(),
     delivered: count("delivered"),
     pending: count("pending"),
     failed: count("failed"),
-    lost: EVENTS - log.length,
+    lost: events - box.accepted.size - count("pending") - count("failed"),
   };
   await api(base, "DELETE", `/v1/webhooks/${hook.id}`);
   await box.close();
@@ -132,11 +146,13 @@ async function main() {
     for (const failShare of [0, FAIL_SHARE]) {
       for (const mode of ["queue", "direct"]) rows.push(await run(mode, servers[mode].url, failShare, rows.length));
     }
-    console.log(`\n${EVENTS} ref.moved events from ${CONCURRENCY} clients across ${MODELS} models; window ${WINDOW_S} s after the last emit\n`);
-    console.log("| transport | receiver | events/s to the receiver | all accepted in window | receiver requests | delivered | pending | failed | lost |");
-    console.log("|---|---|---|---|---|---|---|---|---|");
+    console.log(`\n${EVENTS} ref moves from ${CONCURRENCY} clients across ${MODELS} models; window ${WINDOW_S} s after the last move\n`);
+    console.log("| transport | receiver | events | events/s, first move → last acceptance | latency p50 / p95 ms | all accepted in window | receiver requests | delivered | pending | failed | lost |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|");
     for (const r of rows) {
-      console.log(`| ${r.mode} | ${r.receiver} | ${r.events_per_s.toFixed(1)} | ${r.all_accepted ? "yes" : `no (${r.accepted})`} | ${r.requests} | ${r.delivered} | ${r.pending} | ${r.failed} | ${r.lost} |`);
+      console.log(
+        `| ${r.mode} | ${r.receiver} | ${r.events} | ${r.events_per_s.toFixed(1)} | ${r.p50_ms} / ${r.p95_ms} | ${r.all_accepted ? "yes" : `no (${r.accepted})`} | ${r.requests} | ${r.delivered} | ${r.pending} | ${r.failed} | ${r.lost} |`,
+      );
     }
     for (const failShare of [0, FAIL_SHARE]) {
       const [q, d] = ["queue", "direct"].map((m) => rows.find((r) => r.mode === m && r.receiver === (failShare ? `${failShare}% fail` : "healthy")));
