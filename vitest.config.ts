@@ -19,6 +19,8 @@ export default defineConfig(async () => {
                 bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-secret", WEBHOOK_RETRY_DELAYS_S: "1,1,1,1" },
                 // Outbound fetches (webhook deliveries) reach an in-process receiver: a test worker cannot open a port.
                 outboundService: webhookReceiver,
+                // A second local database that the replica-lag test double (test/lagging-d1.ts) serves stale reads from.
+                d1Databases: { LAGGING_REPLICA: "edgereg-lagging-replica" },
               },
             }),
           ],

@@ -1,8 +1,9 @@
 /** What every command action gets: output, settings, a client and progress, built from the global flags. */
 import type { Writable } from "node:stream";
 import type { Command } from "commander";
-import { createClient, type EdgeregClient } from "../src/client";
+import { createClient, type BookmarkStore, type EdgeregClient } from "../src/client";
 import { version } from "./package.json";
+import { bookmarksPath, fileBookmarks } from "./bookmarks";
 import { configPath, readConfigFile, resolveSettings, type Settings } from "./config";
 import { UsageError } from "./errors";
 import { Output } from "./output";
@@ -29,8 +30,12 @@ export interface Io {
   onInterrupt?: (handler: () => void) => () => void;
 }
 
-/** The typed client over the CLI's streaming transport. */
-export const cliClient = (url: string, token: string) => createClient({ url, token, fetch: nodeFetch, headers: { "User-Agent": `edgereg-cli/${version}` } });
+/**
+ * The typed client over the CLI's streaming transport. With `bookmarks`, each run starts from the freshest answer
+ * of the runs before it ($EDGEREG_BOOKMARK may hand one over from another machine).
+ */
+export const cliClient = (url: string, token: string, bookmarks?: BookmarkStore, bookmark?: string) =>
+  createClient({ url, token, fetch: nodeFetch, headers: { "User-Agent": `edgereg-cli/${version}` }, bookmarks, bookmark });
 
 export class Context {
   readonly out: Output;
@@ -59,7 +64,8 @@ export class Context {
     if (!this.cachedClient) {
       const settings = this.settings();
       if (!settings.token) throw new UsageError("no token: pass --token, set EDGEREG_TOKEN, or run edgereg login", { showUsage: false });
-      this.cachedClient = cliClient(settings.url, settings.token);
+      const bookmarks = fileBookmarks(bookmarksPath(this.io.env), settings.url);
+      this.cachedClient = cliClient(settings.url, settings.token, bookmarks, this.io.env.EDGEREG_BOOKMARK || undefined);
     }
     return this.cachedClient;
   }

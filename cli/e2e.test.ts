@@ -191,8 +191,16 @@ describe("promotion, refs and rollouts", () => {
     for (const key of ["a", "b", "c", "d"]) arms.add((await run("resolve", `${name}/Production`, "--key", key)).arm);
     expect([...arms].every((arm) => arm === "stable" || arm === "candidate")).toBe(true);
 
-    expect(await run("rollout", "promote", name, "Production", "--reason", "healthy")).toMatchObject({ status: "promoted" });
+    const promoted = await run("rollout", "promote", name, "Production", "--reason", "healthy");
+    expect(promoted).toMatchObject({ status: "promoted" });
     expect(await run("resolve", `models:/${name}/Production`)).toMatchObject({ number: 2, arm: null });
+    // What Production answered while the canary ran, from the recorded history.
+    const during = new Date(Date.parse(promoted.ended_at) - 1).toISOString();
+    expect(await run("resolve", `${name}/Production`, "--at", during, "--key", "a")).toMatchObject({
+      at: during,
+      ref_version: 1,
+      rollout: { id: started.id, weight: 50, stable_version: 1, candidate_version: 2 },
+    });
     expect(await run("refs", "rollback", name, "Production", "--reason", "p99 regression")).toMatchObject({ version: 1, previous_version: 2 });
     const history = await run("refs", "history", name, "Production");
     expect(history.items[0]).toMatchObject({ action: "rollback", from_version: 2, to_version: 1, reason: "p99 regression" });
@@ -228,8 +236,13 @@ describe("configuration, admin commands and failures", () => {
     const token = json(created.stdout);
     expect(token).toMatchObject({ name, role: "reader", model_glob: "nothing-*" });
     expect(token.secret).toMatch(/^er_/);
+    // The change's D1 bookmark is kept for the next run, which then reads at least that fresh on any replica.
+    const bookmarks = join(home, ".local/state/edgereg/bookmarks.json");
+    const kept = json(readFileSync(bookmarks, "utf8"))[registry.url];
+    expect(kept).toMatch(/^[0-9a-f]{8}(-[0-9a-f]{8}){2}-[0-9a-f]{32}$/);
 
     const listed = await cli(["tokens", "list", "--all", "--json"], { env: { HOME: home } });
+    expect(json(readFileSync(bookmarks, "utf8"))[registry.url] >= kept).toBe(true);
     expect(json(listed.stdout).items.map((t: any) => t.id)).toContain(token.id);
     expect((await cli(["tokens", "revoke", token.id], { env: { HOME: home } })).code).toBe(EXIT.ok);
     const refused = await cli(["models", "list"], { env: { HOME: home, EDGEREG_TOKEN: token.secret } });

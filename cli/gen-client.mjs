@@ -18,6 +18,14 @@ const HEADER = `/**
  */
 `;
 
+/** The files wrangler.toml's [[rules]] bundle as text (the /docs page's assets) load as text here too. */
+const textModules = {
+  name: "text-modules",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]swagger-ui-dist[\\/]swagger-ui(-bundle\.js|\.css)$/ }, (args) => ({ contents: readFileSync(args.path, "utf8"), loader: "text" }));
+  },
+};
+
 export async function currentSpec() {
   const dir = mkdtempSync(join(tmpdir(), "edgereg-spec-"));
   try {
@@ -33,7 +41,7 @@ export async function spec() {
 }`,
     );
     const outfile = join(dir, "spec.mjs");
-    await build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", outfile, logLevel: "warning" });
+    await build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", outfile, logLevel: "warning", plugins: [textModules] });
     const { spec } = await import(pathToFileURL(outfile).href);
     return spec();
   } finally {

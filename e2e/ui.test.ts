@@ -148,7 +148,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((ok) => receiver.listen(0, "127.0.0.1", ok));
-  registry = await startLocalRegistry({ port: 0, persistTo, vars: { ADMIN_TOKEN }, quiet: true });
+  registry = await startLocalRegistry({ port: 0, persistTo, vars: { ADMIN_TOKEN, WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" }, quiet: true });
   await seed();
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: "/usr/bin/chromium",
@@ -238,6 +238,9 @@ describe("admin UI in a real browser", () => {
     await expect(judged.innerText()).resolves.toMatch(/accuracy[\s\S]*0\.9[\s\S]*n = 500[\s\S]*0\.94[\s\S]*n = 500/);
     await shot("model");
 
+    // Abort asks first, as Rollback does: its form sits behind a <details> summary.
+    await expect(page.locator("#abort-Production").isVisible()).resolves.toBe(false);
+    await panel.locator('summary:has-text("Abort…")').click();
     await page.fill("#abort-Production", "holding for the holiday freeze");
     await Promise.all([page.waitForURL(/done=abort/), page.click('button:has-text("Abort, keep v2")')]);
     await expect(panel.count()).resolves.toBe(0);

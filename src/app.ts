@@ -1,16 +1,19 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { credentials } from "./auth/middleware";
 import { systemClock, type Clock } from "./domain/clock";
+import { BOOKMARK_HEADER, CONSISTENCY_HEADER, parseBookmark, planSession } from "./domain/consistency";
 import { DomainError } from "./domain/errors";
 import type { AppEnv } from "./env";
 import { artifacts } from "./http/artifacts";
 import { audit } from "./http/audit";
+import { docs } from "./http/docs";
 import { drift } from "./http/drift";
 import { errorBody, errorResponse } from "./http/errors";
 import { health } from "./http/health";
+import { history } from "./http/history";
 import { maintenance } from "./http/maintenance";
 import { models } from "./http/models";
 import { observations } from "./http/observations";
@@ -25,7 +28,8 @@ import { versions } from "./http/versions";
 import { webhooks } from "./http/webhooks";
 import { deliveries } from "./http/deliveries";
 import { mlflow } from "./mlflow";
-import { database, type Database } from "./store/db";
+import { oci } from "./oci";
+import { openSession } from "./store/db";
 import { newResolveCache, type ResolveCache } from "./store/resolve";
 import { ui } from "./ui";
 
@@ -41,8 +45,9 @@ export interface AppOptions {
   resolveCache?: ResolveCache;
 }
 
-const databases = new WeakMap<D1Database, Database>();
-const databaseFor = (d1: D1Database) => databases.get(d1) ?? databases.set(d1, database(d1)).get(d1)!;
+/** `Cache-Control: no-cache` or `?consistency=strict` (`strong`, its older name): read at the primary, never from memory. */
+const asksStrictRead = (c: Context<AppEnv>) =>
+  /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header("Cache-Control") ?? "") || ["strict", "strong"].includes(c.req.query("consistency") ?? "");
 
 export function createApp(options: AppOptions = {}) {
   const clock = options.clock ?? systemClock;
@@ -51,10 +56,20 @@ export function createApp(options: AppOptions = {}) {
 
   app.use(requestId());
   app.use(async (c, next) => {
-    c.set("db", databaseFor(c.env.DB));
     c.set("clock", clock);
     c.set("resolveCache", resolveCache);
+    // Every statement of the request goes through one D1 session; the answer says how fresh it read and where it got to.
+    const isRead = c.req.method === "GET" || c.req.method === "HEAD";
+    const bookmark = parseBookmark(c.req.header(BOOKMARK_HEADER), c.req.query("bookmark"));
+    const plan = planSession({ isRead, bookmark, strictRequested: asksStrictRead(c) });
+    const session = openSession(c.env.DB, plan.start);
+    c.set("db", session.db);
+    c.set("readPlan", plan);
+    c.set("consistency", plan.consistency);
     await next();
+    c.header(CONSISTENCY_HEADER, c.var.consistency);
+    const after = session.bookmark() ?? bookmark;
+    if (after !== null) c.header(BOOKMARK_HEADER, after);
     c.header("X-Content-Type-Options", "nosniff");
     // The isolate that changes something stops answering from memory at once; others converge within the bound.
     if (c.req.method !== "GET" && c.req.method !== "HEAD") resolveCache.clear();
@@ -71,7 +86,7 @@ export function createApp(options: AppOptions = {}) {
   app.use(credentials());
   app.use(mutationRateLimit());
 
-  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, deliveries, maintenance]) app.route("/", routes);
+  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, deliveries, maintenance, history, docs, oci]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
   app.doc31("/openapi.json", {
@@ -83,7 +98,6 @@ export function createApp(options: AppOptions = {}) {
     },
     security: [{ bearer: [] }],
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "edgereg API" }));
 
   app.notFound((c) => c.json(errorBody("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(errorResponse);

@@ -62,7 +62,7 @@ describe("single upload", () => {
     expect(res.status).toBe(200);
     expect(bytes).toEqual(weights);
     expect(res.headers.get("ETag")).toBe(`"${await sha256Hex(weights)}"`);
-    expect(res.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    expect(res.headers.get("Cache-Control")).toBe("private, max-age=31536000, immutable");
     expect(res.headers.get("Content-Length")).toBe(String(weights.length));
     expect(res.headers.get("Content-Type")).toBe("application/octet-stream");
 

@@ -3,8 +3,12 @@
  * once, keep the registry's invariants: one Production, one active rollout per ref, contiguous version numbers,
  * every change audited exactly once (by the request that made it), and ref history that replays to the final state.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, callJson, createModel, createVersion, moveRef, uniqueName } from "./helpers";
+
+// Bursts of up to 40 writers retry with backoff; on a loaded 2-core machine they take seconds. These tests assert
+// correctness under contention, not speed (bench/soak.mjs measures that), so they get room to finish.
+vi.setConfig({ testTimeout: 30_000 });
 
 interface Answer {
   route: string;
@@ -298,7 +302,7 @@ describe("archiving races a ref move", () => {
 describe("the write-time guard", () => {
   it("refuses a move whose target is archived between the route's read and its batch, writing nothing", async () => {
     const { env } = await import("cloudflare:workers");
-    const { registryWith, tableCounts } = await import("./helpers");
+    const { proxyD1, registryWith, tableCounts } = await import("./helpers");
     const name = uniqueName("guard");
     await createModel(name);
     await createVersion(name, "1.0.0");
@@ -307,7 +311,7 @@ describe("the write-time guard", () => {
     await moveRef(name, "Staging", 2);
     await moveRef(name, "Production", 1);
     // A D1 that archives version 2 just before the move's batch runs, as a concurrent request would.
-    const racing = new Proxy(env.DB, {
+    const racing = proxyD1(env.DB, {
       get(target, property) {
         if (property === "batch") {
           return async (statements: D1PreparedStatement[]) => {

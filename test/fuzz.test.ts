@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 /** A generous bound for one property on a loaded machine; the whole file runs in well under a minute. */
 const TIMEOUT = 120_000;
 import { createApp } from "../src/app";
-import { ADMIN, artifactBytes, BASE, call, callJson, createModel, createVersion, moveRef, sha256Hex, uniqueName } from "./helpers";
+import { ADMIN, artifactBytes, BASE, call, callJson, createModel, createVersion, moveRef, sha256Hex, uiSessionOf, uniqueName } from "./helpers";
 
 const SEED = 20_260_501;
 const RUNS = { mutation: 40, read: 25, mlflow: 30, headers: 150, ui: 120 };
@@ -461,7 +461,7 @@ describe("the admin UI", () => {
       fc.record({ name: segment("name"), v: segment("v"), ref: segment("ref"), path: segment("path") }).map((p) => template.replace(/\{(\w+)\}/g, (_, k: string) => (p as Record<string, string>)[k]!));
     const query = fc.array(fc.tuple(fc.constantFrom("q", "cursor", "metric", "history", "since", "until", "actor", "action", "model", "next", "done", "ref"), hostileString), { maxLength: 3 });
     const form = fc.array(fc.tuple(fc.constantFrom("reason", "weight", "step", "ref", "candidate", "weights", "force", "token", "next"), hostileString), { maxLength: 4 });
-    const headers = { Cookie: `__Host-edgereg_session=${ADMIN}` };
+    const headers = { Cookie: `__Host-edgereg_session=${await uiSessionOf(ADMIN)}` };
     const arb = fc.oneof(
       fc.tuple(fc.constantFrom(...pages).chain(fill), query).map(([url, q]): Generated => ({ method: "GET", url: `${url}${q.length ? `?${new URLSearchParams(q)}` : ""}`, headers })),
       fc.tuple(fc.constantFrom(...posts).chain(fill), form).map(([url, f]): Generated => ({

@@ -196,7 +196,7 @@ export function registryWith(options: { startMs?: number; env?: Partial<import("
  * The violation is on `models`, not `audit_events.at`, whose NULL is the signature of a guarded audit's refusal.
  */
 export function faultyD1(d1: D1Database, fails: (sql: string[]) => boolean): D1Database {
-  return new Proxy(d1, {
+  return proxyD1(d1, {
     get(target, property) {
       if (property === "batch") {
         return (statements: D1PreparedStatement[]) => {
@@ -207,6 +207,49 @@ export function faultyD1(d1: D1Database, fails: (sql: string[]) => boolean): D1D
       }
       const value = Reflect.get(target, property, target);
       return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+const uiSessions = new Map<string, string>();
+
+/**
+ * The session cookie value a browser gets by signing in with `token` through the login form (once per token and
+ * test file unless `fresh`); null when sign-in is refused.
+ */
+export async function uiSessionOf(token: string, options: { fresh?: boolean } = {}): Promise<string | null> {
+  const known = uiSessions.get(token);
+  if (known && !options.fresh) return known;
+  const login = await exports.default.fetch(new Request(`${BASE}/ui/login`));
+  const nonce = /__Host-edgereg_login=([^;]+)/.exec(login.headers.get("Set-Cookie") ?? "")?.[1];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1];
+  if (!nonce || !csrf) throw new Error("the sign-in page carried no CSRF token");
+  const res = await exports.default.fetch(
+    new Request(`${BASE}/ui/login`, {
+      method: "POST",
+      headers: { Origin: BASE, Cookie: `__Host-edgereg_login=${nonce}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token, _csrf: csrf }),
+      redirect: "manual",
+    }),
+  );
+  await res.body?.cancel();
+  const id = /__Host-edgereg_session=([^;]+)/.exec(res.headers.getSetCookie().join("\n"))?.[1];
+  if (!id) return null;
+  uiSessions.set(token, id);
+  return id;
+}
+
+/**
+ * A proxy of a D1 binding whose handler also wraps every session opened from it (`withSession`): each request of
+ * the registry runs its statements through one session, so a test that intercepts D1 must intercept those.
+ */
+export function proxyD1(d1: D1Database, handler: ProxyHandler<D1Database>): D1Database {
+  return new Proxy(d1, {
+    get(target, property, receiver) {
+      if (property === "withSession") {
+        return (start?: string) => new Proxy(target.withSession(start) as unknown as D1Database, handler);
+      }
+      return handler.get ? handler.get(target, property, receiver) : Reflect.get(target, property, target);
     },
   });
 }

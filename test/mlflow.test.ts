@@ -232,6 +232,26 @@ describe("model versions", () => {
     expect((await auditOf(name)).filter((e) => e.action === "version.create")).toHaveLength(2);
   });
 
+  it("numbers concurrent creates without a semver atomically: 8 parallel creates give versions 1–8, each 0.0.0-mlflow.N, no conflict", async () => {
+    const name = uniqueName("mlf");
+    await registerModel(name);
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => rpc("POST", "model-versions/create", { name, source: `s3://b/run-${i}` })));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    const numbers = answers.map((a) => Number(a.body.model_version.version)).sort((x, y) => x - y);
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Each version's semver carries its own number, and each answer names the version its request created.
+    const listed = await callJson("GET", `/v1/models/${name}/versions?limit=50`, 200);
+    expect(listed.items.map((v: any) => [v.number, v.semver])).toEqual(numbers.reverse().map((n) => [n, `0.0.0-mlflow.${n}`]));
+    for (const a of answers) {
+      const version = listed.items.find((v: any) => String(v.number) === a.body.model_version.version);
+      expect(version.source).toBe(a.body.model_version.source);
+    }
+    const created = (await auditOf(name)).filter((e) => e.action === "version.create");
+    expect(created.map((e) => [e.version, e.after.semver]).sort((x, y) => x[0] - y[0])).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, `0.0.0-mlflow.${n}`]),
+    );
+  });
+
   it("takes a semver from the edgereg.semver tag, once per model", async () => {
     const name = uniqueName("mlf");
     await registerModel(name);

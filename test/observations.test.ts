@@ -227,6 +227,7 @@ describe("who may report observations", () => {
   it("a reader's made-up observations cannot roll Production back; a reporter's trip the rule, carried out by the system actor", async () => {
     const r = registry();
     const name = await modelWithVersions(r, 2, { auto_rollback: RULE });
+    for (const version of [1, 2]) await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
     await report(r, name, [{ ref: "Production", metrics: { accuracy: 0.9 }, count: 200 }]);
     r.advance(120);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ADMIN, auditOf, BASE, clockedRegistry, uniqueName } from "./helpers";
+import { ADMIN, auditOf, BASE, clockedRegistry, uiSessionOf, uniqueName } from "./helpers";
 
 /** R's `sleep` data set (extra hours of sleep under two drugs); R's t.test(extra ~ group) is the known answer. */
 const SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
@@ -79,7 +79,12 @@ describe("auto-rollback of a rollout", () => {
     expect(state.ab).toMatchObject({ until: expect.any(String), candidate: { count: 100 } });
     expect((await r.callJson("GET", `/v1/models/${name}`, 200)).refs.Production).toBe(1);
     const event = (await auditOf(name)).find((e) => e.action === "rollout.auto_rollback");
-    expect(event).toMatchObject({ ref: "Production", version: 1, after: { status: "rolled_back", judged_version: 2, baseline_version: 1, max_drop: 0.05 } });
+    // Every rollout.* audit row names the candidate (issue 16.5); before/after name both arms.
+    expect(event).toMatchObject({
+      ref: "Production",
+      version: 2,
+      after: { status: "rolled_back", stable_version: 1, candidate_version: 2, judged_version: 2, baseline_version: 1, max_drop: 0.05 },
+    });
   });
 
   it("does not trip while the stable arm is too thin to compare with", async () => {
@@ -145,7 +150,7 @@ describe("auto-rollback of a rollout", () => {
 
 /** A form post from the admin UI's model page, signed in with the bootstrap admin token (session cookie + CSRF token). */
 async function uiPost(r: Registry, path: string, form: Record<string, string>) {
-  const cookie = `__Host-edgereg_session=${encodeURIComponent(ADMIN)}`;
+  const cookie = `__Host-edgereg_session=${await uiSessionOf(ADMIN)}`;
   const html = await (await r.call("GET", "/ui", { token: null, headers: { Cookie: cookie } })).text();
   const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
   const body = new URLSearchParams({ ...form, _csrf: csrf }).toString();
@@ -166,6 +171,7 @@ describe("rollout.changed, whatever the door", () => {
     await r.callJson("POST", "/v1/webhooks", 201, { body: { url: `https://${box}.hooks.test/`, events: ["rollout.started", "rollout.changed"], model: name } });
     await r.callJson("POST", "/v1/models", 201, { body: { name } });
     for (const v of ["1.0.0", "1.1.0"]) await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: v } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 1 } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Production`, 200, { body: { version: 1 } });
     await r.callJson("PUT", `/v1/models/${name}/refs/Staging`, 200, { body: { version: 2 } });
     await r.callJson("PUT", `/v1/models/${name}/rollouts/Production`, 201, { body: { candidate_version: 2, steps: [5, 50, 100] } });

@@ -27,6 +27,7 @@ function contextAs(role: Role, glob = "*"): CommandContext & { emitted: Registry
     requestId: crypto.randomUUID(),
     now: isoAt(now),
     baseUrl: "http://edgereg.test",
+    deliveryPolicy: { allowPrivateTargets: false },
     emit: (...events) => void emitted.push(...events),
     emitted,
   };

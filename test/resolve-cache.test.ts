@@ -6,13 +6,13 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
-import { ADMIN, BASE, callJson, createModel, createVersion, moveRef, uniqueName } from "./helpers";
+import { ADMIN, BASE, callJson, createModel, createVersion, moveRef, proxyD1, uniqueName } from "./helpers";
 
 const BOUND_MS = 1000;
 
 function countingD1(db: D1Database) {
   let calls = 0;
-  const proxy = new Proxy(db, {
+  const proxy = proxyD1(db, {
     get(target, property) {
       if (property === "prepare") {
         return (query: string) => {

@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
-import { BASE, ADMIN, call, callJson, createModel, createVersion, moveRef, sha256Hex, tokenFor, uniqueName } from "./helpers";
+import { BASE, ADMIN, call, callJson, createModel, createVersion, moveRef, proxyD1, sha256Hex, tokenFor, uniqueName } from "./helpers";
 
 const MODEL = uniqueName("fleet");
 const ONE = "bytes of version one";
@@ -215,7 +215,7 @@ function countingD1(db: D1Database) {
     statement.bind = (...values: unknown[]) => wrap(bind(...values));
     return statement;
   };
-  const proxy = new Proxy(db, {
+  const proxy = proxyD1(db, {
     get(target, property) {
       if (property === "prepare") return (query: string) => wrap(target.prepare(query));
       if (property === "batch") return (statements: D1PreparedStatement[]) => (calls.push("batch"), target.batch(statements));
@@ -227,23 +227,27 @@ function countingD1(db: D1Database) {
 }
 
 describe("one D1 round trip", () => {
-  it("resolves every form, token check and rollout included, with one query", async () => {
+  it("resolves every form, token check and rollout included, with one query, strict or at a bookmark", async () => {
     const reader = await tokenFor("reader");
     await resolveRef(`models:/${MODEL}/Production`, 200, { token: reader }); // records last_used_at, which then stays fresh for an hour
-    await callJson("PUT", `/v1/models/${MODEL}/rollouts/Staging`, 201, { body: { candidate_version: 3, weight: 50 } });
+    const started = await call("PUT", `/v1/models/${MODEL}/rollouts/Staging`, { body: { candidate_version: 3, weight: 50 } });
+    expect(started.status).toBe(201);
+    const bookmark = started.headers.get("x-d1-bookmark")!;
     const app = createApp();
     const references = ["Staging", "Production", "@champion", "2", "2.3.0", "latest", "^2.1", "1.x || >=2.2 <2.4", ">=3.0.0-rc.0", "Production/model.onnx"];
-    for (const token of [reader, ADMIN]) {
-      for (const selector of references) {
+    for (const [token, session] of [[reader, null], [ADMIN, null], [reader, { "x-d1-bookmark": bookmark }]] as const) {
+      // Today's answer and the point-in-time one (?at=) alike.
+      for (const [selector, at] of references.flatMap((s) => [[s, ""], [s, `&at=${new Date().toISOString()}`]])) {
         const { proxy, calls } = countingD1(env.DB);
         const ctx = createExecutionContext();
-        const request = new Request(`${BASE}${resolveUrl(`models:/${MODEL}${selector.startsWith("@") ? "" : "/"}${selector}`)}`, {
-          headers: { Authorization: `Bearer ${token}`, "X-Routing-Key": "user-1" },
+        const request = new Request(`${BASE}${resolveUrl(`models:/${MODEL}${selector!.startsWith("@") ? "" : "/"}${selector}`)}${at}`, {
+          headers: { Authorization: `Bearer ${token}`, "X-Routing-Key": "user-1", ...session },
         });
         const res = await app.fetch(request, { ...env, DB: proxy }, ctx);
         await waitOnExecutionContext(ctx);
-        expect(res.status, `${selector}: ${await res.clone().text()}`).toBe(200);
-        expect(calls, selector).toEqual(["first"]);
+        expect(res.status, `${selector}${at}: ${await res.clone().text()}`).toBe(200);
+        expect(res.headers.get("X-D1-Consistency"), `${selector}${at}`).toBe(session ? "session" : "strict");
+        expect(calls, `${selector}${at}`).toEqual(["first"]);
       }
     }
     const { proxy, calls } = countingD1(env.DB);

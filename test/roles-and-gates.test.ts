@@ -5,7 +5,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditOf, BASE, call, callJson, clockedRegistry, createModel, createVersion, moveRef, tableCounts, tokenFor, uniqueName } from "./helpers";
+import { auditOf, BASE, call, callJson, clockedRegistry, createModel, createVersion, moveRef, tableCounts, tokenFor, uiSessionOf, uniqueName } from "./helpers";
 
 const GATED = { floors: { accuracy: 0.8 }, compare: { metric: "accuracy", direction: "higher", tolerance: 0.01 } };
 
@@ -48,8 +48,8 @@ async function mlflow(method: string, endpoint: string, body: Record<string, unk
 
 const SESSION = "__Host-edgereg_session";
 /** A UI form post from a signed-in page: the session cookie, the page's CSRF token, the browser's Origin. */
-async function uiPost(session: string, path: string, form: Record<string, string>) {
-  const cookie = `${SESSION}=${encodeURIComponent(session)}`;
+async function uiPost(token: string, path: string, form: Record<string, string>) {
+  const cookie = `${SESSION}=${await uiSessionOf(token)}`;
   const page = await exports.default.fetch(new Request(`${BASE}/ui`, { headers: { Cookie: cookie } }));
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
   return exports.default.fetch(
@@ -114,6 +114,7 @@ describe("a publisher (CI)", () => {
   it("cannot roll back Production or Staging through the UI's form posts", async () => {
     const name = await servingModel();
     await moveRef(name, "Staging", 3);
+    await uiSessionOf(publisher); // signing in writes a session and its audit event; the refused posts write nothing
     const before = await tableCounts();
     for (const ref of ["Production", "Staging"]) {
       const res = await uiPost(publisher, `/ui/models/${name}/refs/${ref}/rollback`, { reason: "undo" });

@@ -25,8 +25,10 @@ import {
   sha256Hex,
   tableCounts,
   tokenFor,
+  uiSessionOf,
   uniqueName,
 } from "./helpers";
+import { SWAGGER_UI_VERSION } from "../src/http/docs";
 
 const SESSION = "__Host-edgereg_session";
 const RANK = { reader: 0, publisher: 1, admin: 2 } as const;
@@ -50,9 +52,10 @@ beforeAll(async () => {
 });
 
 /** A browser request to the UI: the session cookie, and Origin on posts as browsers send it. */
-function ui(method: string, path: string, options: { session?: string; form?: Record<string, string> } = {}) {
+async function ui(method: string, path: string, options: { session?: string; form?: Record<string, string> } = {}) {
   const headers = new Headers(method === "POST" ? { Origin: BASE } : {});
-  if (options.session) headers.set("Cookie", `${SESSION}=${encodeURIComponent(options.session)}`);
+  // `session` names the token a browser signed in with; the cookie is the session id sign-in gave it.
+  if (options.session) headers.set("Cookie", `${SESSION}=${(await uiSessionOf(options.session)) ?? encodeURIComponent(options.session)}`);
   const body = options.form ? new URLSearchParams(options.form) : undefined;
   if (body) headers.set("Content-Type", "application/x-www-form-urlencoded");
   return exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body, redirect: "manual" }));
@@ -123,8 +126,26 @@ describe("routes outside /openapi.json", () => {
     "POST /ui/models/:name/rollouts/:ref/weight": { need: "admin", scoped: true, path: () => `/ui/models/${model}/rollouts/nothing/weight`, form: { weight: "5", reason: "" } },
     "POST /ui/models/:name/rollouts/:ref/promote": { need: "admin", scoped: true, path: () => `/ui/models/${model}/rollouts/nothing/promote`, form: { reason: "" } },
     "POST /ui/models/:name/rollouts/:ref/abort": { need: "admin", scoped: true, path: () => `/ui/models/${model}/rollouts/nothing/abort`, form: { reason: "" } },
+    "GET /": { need: "public", path: () => "/" },
+    "GET /ui/models/:name/rollouts/:id": { need: "reader", scoped: true, path: () => `/ui/models/${model}/rollouts/00000000-0000-0000-0000-000000000000` },
+    "GET /ui/models/:name/timeline": { need: "reader", scoped: true, path: () => `/ui/models/${model}/timeline` },
+    "GET /ui/models/:name/compare": { need: "reader", scoped: true, path: () => `/ui/models/${model}/compare?v=1&v=2` },
+    "GET /ui/models/:name/drift/:id": { need: "reader", scoped: true, path: () => `/ui/models/${model}/drift/no-such-report` },
+    // Tokens are an unscoped admin's: a scoped admin is refused like a reader.
+    "GET /ui/tokens": { need: "admin", scoped: true, path: () => "/ui/tokens" },
+    "POST /ui/tokens": { need: "admin", scoped: true, path: () => "/ui/tokens", form: { name: "matrix", role: "reader", model_glob: "*", expires: "" } },
+    "POST /ui/tokens/:id/revoke": { need: "admin", scoped: true, path: () => "/ui/tokens/00000000-0000-0000-0000-000000000000/revoke", form: {} },
+    "GET /v2/": { need: "reader", path: () => "/v2/" },
+    "GET /v2": { need: "reader", path: () => "/v2" },
+    "GET /v2/token": { need: "reader", path: () => "/v2/token" },
+    "GET /v2/_catalog": { need: "reader", path: () => "/v2/_catalog" },
+    "GET /v2/:name/manifests/:reference": { need: "reader", scoped: true, path: () => `/v2/${model}/manifests/Production` },
+    "GET /v2/:name/blobs/:digest": { need: "reader", scoped: true, path: () => `/v2/${model}/blobs/sha256:${"0".repeat(64)}` },
+    "GET /v2/:name/tags/list": { need: "reader", scoped: true, path: () => `/v2/${model}/tags/list` },
+    "GET /v2/:name/referrers/:digest": { need: "reader", scoped: true, path: () => `/v2/${model}/referrers/sha256:${"0".repeat(64)}` },
     "GET /openapi.json": { need: "public", path: () => "/openapi.json" },
     "GET /docs": { need: "public", path: () => "/docs" },
+    [`GET /docs/assets/${SWAGGER_UI_VERSION}/:file`]: { need: "public", path: () => `/docs/assets/${SWAGGER_UI_VERSION}/init.js` },
   };
 
   it("every route the app serves outside /v1 has a row", () => {
@@ -152,7 +173,11 @@ describe("routes outside /openapi.json", () => {
         expect(anonymous.headers.get("Location")).toMatch(/^\/ui\/login/);
       } else {
         expect(anonymous.status).toBe(401);
-        expect(await anonymous.json()).toEqual({ error_code: "UNAUTHENTICATED", message: expect.any(String) });
+        // The OCI door answers in the distribution spec's error shape, the MLflow facade in MLflow's.
+        const refusal = route.includes(" /v2")
+          ? { errors: [{ code: "UNAUTHORIZED", message: expect.any(String) }] }
+          : { error_code: "UNAUTHENTICATED", message: expect.any(String) };
+        expect(await anonymous.json()).toEqual(refusal);
       }
       if (row.rolesElsewhere) return;
       for (const role of ["reader", "publisher", "admin"] as const) {
@@ -249,8 +274,10 @@ describe("the UI's CSRF defence", () => {
     await moveRef(model, "Staging", 1);
     await moveRef(model, "Staging", 2);
     const path = `/ui/models/${model}/refs/Staging/rollback`;
-    const before = await tableCounts();
+    // Both browsers signed in before the attempts (sign-in writes its session).
     const otherCsrf = await csrfOf(tokens.admin);
+    const ownCsrf = await csrfOf(ADMIN);
+    const before = await tableCounts();
     const forms: Record<string, string>[] = [{ reason: "no token" }, { reason: "forged", _csrf: "x".repeat(43) }, { reason: "other session's", _csrf: otherCsrf }];
     for (const form of forms) {
       const res = await ui("POST", path, { session: ADMIN, form });
@@ -261,8 +288,8 @@ describe("the UI's CSRF defence", () => {
     const crossSite = await exports.default.fetch(
       new Request(`${BASE}${path}`, {
         method: "POST",
-        headers: { Cookie: `${SESSION}=${ADMIN}`, "Sec-Fetch-Site": "cross-site", "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ reason: "x", _csrf: await csrfOf(ADMIN) }),
+        headers: { Cookie: `${SESSION}=${await uiSessionOf(ADMIN)}`, "Sec-Fetch-Site": "cross-site", "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ reason: "x", _csrf: ownCsrf }),
         redirect: "manual",
       }),
     );
@@ -425,11 +452,12 @@ describe("the per-token rate limit on mutations", () => {
     const r = limited();
     const admin = await tokenFor("admin");
     const csrf = await csrfOf(admin);
+    const cookie = await uiSessionOf(admin);
     const post = () =>
       r.call("POST", `/ui/models/${model}/refs/nothing/rollback`, {
         token: null,
         body: new URLSearchParams({ reason: "r", _csrf: csrf }).toString(),
-        headers: { Origin: BASE, Cookie: `${SESSION}=${admin}`, "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { Origin: BASE, Cookie: `${SESSION}=${cookie}`, "Content-Type": "application/x-www-form-urlencoded" },
       });
     for (let i = 0; i < 3; i++) expect((await post()).status).not.toBe(429);
     expect((await post()).status).toBe(429);

@@ -4,7 +4,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, BASE, callJson, createModel, createVersion, moveRef, tokenFor, uniqueName } from "./helpers";
+import { ADMIN, BASE, callJson, createModel, createVersion, moveRef, tokenFor, uiSessionOf, uniqueName } from "./helpers";
 
 const SESSION = "__Host-edgereg_session";
 
@@ -17,7 +17,8 @@ interface UiOptions {
 async function ui(method: string, path: string, options: UiOptions = {}): Promise<Response> {
   // Browsers send Origin with every POST; the UI refuses posts that don't come from its own pages.
   const headers = new Headers({ ...(method === "POST" ? { Origin: BASE } : {}), ...options.headers });
-  if (options.session) headers.set("Cookie", `${SESSION}=${encodeURIComponent(options.session)}`);
+  // `session` names the token a browser signed in with; the cookie is the session id sign-in gave it.
+  if (options.session) headers.set("Cookie", `${SESSION}=${(await uiSessionOf(options.session)) ?? encodeURIComponent(options.session)}`);
   let body: URLSearchParams | undefined;
   if (options.form) {
     body = new URLSearchParams(options.form);
@@ -90,11 +91,16 @@ describe("admin UI sessions", () => {
     expect((await ui("GET", "/v1/models", { session: ADMIN })).status).toBe(401);
   });
 
-  it("signs out with the session's CSRF token, clearing the cookie", async () => {
-    const csrf = await csrfOf(ADMIN);
-    const res = await ui("POST", "/ui/logout", { session: ADMIN, form: { _csrf: csrf } });
+  it("signs out with the session's CSRF token, clearing the cookie and ending the session", async () => {
+    const token = await tokenFor("reader");
+    const csrf = await csrfOf(token);
+    const res = await ui("POST", "/ui/logout", { session: token, form: { _csrf: csrf } });
     expect(res.status).toBe(303);
     expect(res.headers.getSetCookie().find((c) => c.startsWith(SESSION))).toMatch(/Max-Age=0/);
+    // The old cookie, sent again (as a copy of it would be), no longer signs anyone in.
+    const again = await ui("GET", "/ui", { session: token });
+    expect(again.status).toBe(303);
+    expect(again.headers.get("Location")).toMatch(/^\/ui\/login/);
   });
 
   it("drops a session whose token was revoked", async () => {

@@ -100,6 +100,40 @@ describe("webhooks", () => {
     expect(JSON.parse(got[1]!.body).data).toEqual({ version: 1, status: "READY" });
   });
 
+  it("announces version.ready when a multipart start finds the bytes already stored and so verifies the last artifact", async () => {
+    const r = clockedRegistry();
+    const model = uniqueName("hooked");
+    const box = receiver();
+    await r.callJson("POST", "/v1/models", 201, { body: { name: model } });
+    const bytes = "shared weights";
+    const artifacts = [{ path: "model.bin", size: bytes.length, sha256: await sha256Hex(bytes) }];
+    await r.callJson("POST", `/v1/models/${model}/versions`, 201, { body: { semver: "1.0.0", artifacts } });
+    await r.callJson("POST", `/v1/models/${model}/versions`, 201, { body: { semver: "1.0.1", artifacts } });
+    await r.callJson("PUT", `/v1/models/${model}/versions/1/artifacts/model.bin`, 201, { body: bytes });
+    await subscribe(r, { url: box.url, events: ["version.ready"], model });
+    const session = await r.callJson("POST", `/v1/models/${model}/versions/2/uploads`, 200, { body: { path: "model.bin" } });
+    expect(session).toMatchObject({ status: "completed", version_status: "READY" });
+    const got = await box.received();
+    expect(got.map((d) => JSON.parse(d.body))).toMatchObject([{ type: "version.ready", model, data: { version: 2, status: "READY" } }]);
+  });
+
+  it("announces the same version events whichever door creates the version (/v1 or MLflow)", async () => {
+    const r = clockedRegistry();
+    const model = uniqueName("hooked");
+    const box = receiver();
+    await subscribe(r, { url: box.url, events: ["version.created", "version.ready"], model });
+    await r.callJson("POST", "/v1/models", 201, { body: { name: model } });
+    await r.callJson("POST", `/v1/models/${model}/versions`, 201, { body: { semver: "1.0.0" } });
+    await r.callJson("POST", "/api/2.0/mlflow/model-versions/create", 200, { body: { name: model, source: "s3://b/m" } });
+    const got = (await box.received()).map((d) => JSON.parse(d.body));
+    expect(got.map((e) => [e.type, e.data])).toEqual([
+      ["version.created", { version: 1, semver: "1.0.0", status: "READY" }],
+      ["version.ready", { version: 1, semver: "1.0.0", status: "READY" }],
+      ["version.created", { version: 2, semver: "0.0.0-mlflow.2", status: "READY" }],
+      ["version.ready", { version: 2, semver: "0.0.0-mlflow.2", status: "READY" }],
+    ]);
+  });
+
   it("delivers only the subscribed events of matching models", async () => {
     const r = clockedRegistry();
     const prefix = uniqueName("team");

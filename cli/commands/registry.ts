@@ -13,12 +13,14 @@ import { pageOptions, pages, type PageFlags } from "./pages";
 export function registerRegistry(program: Command, action: Action) {
   program
     .command("resolve")
-    .description("the version a reference points to now, with its artifacts")
+    .description("the version a reference points to now (or at a past instant, with --at), with its artifacts")
     .argument("<ref>", "models:/NAME/Production, NAME/Staging, NAME@alias, NAME/7, NAME/2.1.0, NAME/^2.1, NAME/latest")
     .option("--key <routing-key>", "routing key that picks the arm when the ref is under a rollout")
+    .option("--at <time>", "what the reference resolved to at this instant (ISO-8601, e.g. 2026-11-30T12:00:00Z), from the recorded history")
     .action(
-      action(async (ctx, ref: string, flags: { key?: string }) => {
-        const resolved = await ctx.client().GET("/v1/resolve", { params: { query: { ref: toReference(ref), key: flags.key } } });
+      action(async (ctx, ref: string, flags: { key?: string; at?: string }) => {
+        const query = { ref: toReference(ref), key: flags.key, at: flags.at };
+        const resolved = await ctx.client().GET("/v1/resolve", { params: { query } });
         ctx.out.result(resolved, humanResolution);
       }),
     );
@@ -198,8 +200,9 @@ function humanResolution(r: Resolution): string {
     ["version", `${r.number} (${r.semver})`],
     ["ref", r.ref],
     ["arm", r.arm],
-    ["rollout", r.rollout_id],
+    ["rollout", r.rollout ? `${r.rollout.id} (v${r.rollout.candidate_version} at ${r.rollout.weight}% over v${r.rollout.stable_version})` : r.rollout_id],
     ["status", r.status],
+    ...(r.at ? ([["at", r.at], ["ref pointed to", r.ref_version == null ? null : `v${r.ref_version}`]] as [string, unknown][]) : []),
   ]);
   const artifacts = r.artifact ? [r.artifact] : r.artifacts;
   if (artifacts.length === 0) return head;

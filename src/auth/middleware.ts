@@ -4,11 +4,12 @@ import { DomainError } from "../domain/errors";
 import type { AppEnv, Credentials } from "../env";
 import { findActiveToken, principalOf, touchTokenIfStale } from "../store/tokens";
 import { authorize, BOOTSTRAP_ADMIN, type Principal, type Role } from "./principal";
+import { principalOfSession, sessionIdHash } from "./sessions";
 
 export { authorize };
 import { digestsEqual, hex, sha256Bytes } from "./secrets";
 
-/** The admin UI keeps the signed-in token in this cookie (HttpOnly, Secure, SameSite=Strict). */
+/** The admin UI keeps its session id in this cookie (HttpOnly, Secure, SameSite=Strict); never the token itself. */
 export const SESSION_COOKIE = "__Host-edgereg_session";
 const UI_PATH = /^\/ui(\/|$)/;
 
@@ -19,8 +20,7 @@ const UI_PATH = /^\/ui(\/|$)/;
 export function credentials(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const session = UI_PATH.test(c.req.path) ? getCookie(c, SESSION_COOKIE) : undefined;
-    const header = session ? `Bearer ${session}` : c.req.header("Authorization");
-    c.set("credentials", await credentialsOf(header, c.env.ADMIN_TOKEN));
+    c.set("credentials", session ? { kind: "session", idHash: await sessionIdHash(session) } : await credentialsOf(c.req.header("Authorization"), c.env.ADMIN_TOKEN));
     await next();
   };
 }
@@ -64,6 +64,11 @@ async function lookUp(c: Context<AppEnv>, creds: Credentials): Promise<Principal
       throw unauthenticated(creds.reason);
     case "bootstrap-admin":
       return BOOTSTRAP_ADMIN;
+    case "session": {
+      const principal = await principalOfSession(c, creds.idHash);
+      if (!principal) throw unauthenticated("the session has ended (signed out, expired, or its token was revoked); sign in again");
+      return principal;
+    }
     case "token": {
       const now = new Date(c.var.clock.now()).toISOString();
       const row = await findActiveToken(c.var.db, creds.secretHash, now);

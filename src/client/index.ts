@@ -7,6 +7,7 @@
  */
 import createFetchClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
+import { BOOKMARK_HEADER, fresherBookmark } from "../domain/consistency";
 import type { components, paths } from "./openapi";
 
 export type { components, paths };
@@ -51,6 +52,25 @@ export interface ClientOptions {
   token?: string;
   fetch?: (request: Request) => Promise<Response>;
   headers?: Record<string, string>;
+  /**
+   * Where the client keeps D1's bookmark (x-d1-bookmark) from one call to the next, so each read sees at least what
+   * the previous calls saw or wrote, on any replica (session consistency). Default: in memory, for this client's
+   * lifetime. `false` sends none: reads are then strict (or bounded, where the deployment allows it).
+   */
+  bookmarks?: BookmarkStore | false;
+  /** The bookmark to start from (e.g. one handed over by the process that made a change). */
+  bookmark?: string;
+}
+
+/** Keeps the freshest bookmark the client has received. */
+export interface BookmarkStore {
+  get(): string | null;
+  set(bookmark: string): void;
+}
+
+export function memoryBookmarks(initial: string | null = null): BookmarkStore {
+  let kept = initial;
+  return { get: () => kept, set: (bookmark) => void (kept = bookmark) };
 }
 
 type Method = "get" | "put" | "post" | "patch" | "delete";
@@ -83,13 +103,25 @@ export interface EdgeregClient {
   hasArtifact(model: string, version: number | string, path: string): Promise<boolean>;
   /** Streams an artifact; with `offset`, asks for the rest from there (206) unless its ETag is no longer `etag` (200). */
   download(model: string, version: number | string, path: string, from?: { offset: number; etag: string }): Promise<Response>;
+  /** The bookmark the next call sends (the freshest received), or null. */
+  bookmark(): string | null;
 }
 
 export function createClient(options: ClientOptions): EdgeregClient {
   const url = options.url.replace(/\/+$/, "");
   const auth: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
   const headers = { ...options.headers, ...auth };
-  const fetcher = options.fetch ?? ((request: Request) => fetch(request));
+  const transport = options.fetch ?? ((request: Request) => fetch(request));
+  const bookmarks = options.bookmarks === false ? null : (options.bookmarks ?? memoryBookmarks());
+  if (bookmarks && options.bookmark) bookmarks.set(fresherBookmark(bookmarks.get(), options.bookmark));
+  const fetcher = async (request: Request): Promise<Response> => {
+    const kept = bookmarks?.get();
+    if (kept && !request.headers.has(BOOKMARK_HEADER)) request.headers.set(BOOKMARK_HEADER, kept);
+    const response = await transport(request);
+    const received = response.headers.get(BOOKMARK_HEADER);
+    if (bookmarks && received) bookmarks.set(fresherBookmark(bookmarks.get(), received));
+    return response;
+  };
   const api = createFetchClient<paths>({ baseUrl: url, headers, fetch: fetcher });
 
   const strict =
@@ -146,6 +178,7 @@ export function createClient(options: ClientOptions): EdgeregClient {
       if (response.status !== 200 && response.status !== 206) throw await errorFrom(response);
       return response;
     },
+    bookmark: () => bookmarks?.get() ?? null,
   };
 }
 

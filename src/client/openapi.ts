@@ -222,7 +222,7 @@ export interface paths {
                     limit?: number;
                     /** @description Case-insensitive substring of the name */
                     q?: string;
-                    /** @description key=value; repeat to require several */
+                    /** @description key=value; repeat to require several (at most 100, as a model has at most 100 tags) */
                     tag?: string | string[];
                 };
                 header?: never;
@@ -922,6 +922,9 @@ export interface paths {
                             };
                             /** @default false */
                             forbid_force: boolean;
+                            metric_directions?: {
+                                [key: string]: "higher" | "lower";
+                            };
                             /** @default false */
                             require_pipeline: boolean;
                             /** @default true */
@@ -1036,6 +1039,9 @@ export interface paths {
                         };
                         /** @default false */
                         forbid_force?: boolean;
+                        metric_directions?: {
+                            [key: string]: "higher" | "lower";
+                        };
                         /** @default false */
                         require_pipeline?: boolean;
                         /** @default true */
@@ -1078,6 +1084,9 @@ export interface paths {
                             };
                             /** @default false */
                             forbid_force: boolean;
+                            metric_directions?: {
+                                [key: string]: "higher" | "lower";
+                            };
                             /** @default false */
                             require_pipeline: boolean;
                             /** @default true */
@@ -1644,7 +1653,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A model's rollouts, newest first */
+        /**
+         * A model's rollouts, past and active, newest first, each with its whole life
+         * @description Each rollout with every change (history, oldest first: start, weight changes with actor, time and reason, and the closing event), its A/B comparison over its whole life, and how it ended: outcome promoted, aborted, rolled_back or auto_rolled_back, with the closing event (and an automatic rollback's evidence) in ending.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1670,7 +1682,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["Rollout"][];
+                            items: components["schemas"]["RolloutRecord"][];
                             next_cursor: string | null;
                         };
                     };
@@ -2468,7 +2480,7 @@ export interface paths {
         };
         /**
          * Download a verified artifact
-         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: public, max-age=31536000, immutable, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
+         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: private, max-age=31536000, immutable (never public: the bytes are behind a token), Vary: Authorization, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
          */
         get: {
             parameters: {
@@ -2660,7 +2672,7 @@ export interface paths {
         options?: never;
         /**
          * An artifact's headers (size, ETag, type) without its bytes
-         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: public, max-age=31536000, immutable, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
+         * @description Streams the bytes with ETag (the quoted sha256), Cache-Control: private, max-age=31536000, immutable (never public: the bytes are behind a token), Vary: Authorization, Content-Length, Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.
          */
         head: {
             parameters: {
@@ -2749,6 +2761,90 @@ export interface paths {
                 };
             };
         };
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/versions/{v}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every time a version entered or left a ref, or was an arm of a rollout, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description next_cursor from the previous page */
+                    cursor?: string;
+                    /** @description Page size, 1–200 */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                    /** @description A version number (7) or an exact semver (2.1.0) */
+                    v: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the version's history */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["VersionHistoryEntry"][];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input: the details name the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -3605,13 +3701,15 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Resolve as of this instant (ISO-8601), from the recorded history; not in the future */
+                    at?: string;
                     /** @description Routing key for a rollout's split when no X-Routing-Key header is sent (else the client address) */
                     key?: string;
                 };
                 header?: never;
                 path: {
                     name: string;
-                    /** @description Artifact path; may contain '/' */
+                    /** @description Artifact path; may contain '/' (at most 512 bytes once decoded) */
                     path: string;
                     ref: string;
                 };
@@ -3624,14 +3722,20 @@ export interface paths {
                     headers: {
                         /** @description The immutable by-version URL */
                         "Content-Location"?: string;
+                        /** @description D1's bookmark after this answer's reads; send it back (header or ?bookmark=) to read at least this fresh next time */
+                        "x-d1-bookmark"?: string;
+                        /** @description strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old */
+                        "X-D1-Consistency"?: "strict" | "session" | "bounded";
                         /** @description The version's semver */
                         "X-Model-Semver"?: string;
                         /** @description The version number */
                         "X-Model-Version"?: number;
                         /** @description How old the answer is; never above RESOLVE_MAX_STALENESS_MS */
                         "X-Resolve-Age-Ms"?: number;
-                        /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
+                        /** @description strong: read from D1 for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
                         "X-Resolve-Consistency"?: "strong" | "cached";
+                        /** @description Only with ?at=: the instant answered (UTC) */
+                        "X-Resolved-At"?: string;
                         /** @description Only under a rollout */
                         "X-Rollout-Arm"?: "stable" | "candidate";
                         /** @description Only under a rollout */
@@ -3698,13 +3802,15 @@ export interface paths {
         head: {
             parameters: {
                 query?: {
+                    /** @description Resolve as of this instant (ISO-8601), from the recorded history; not in the future */
+                    at?: string;
                     /** @description Routing key for a rollout's split when no X-Routing-Key header is sent (else the client address) */
                     key?: string;
                 };
                 header?: never;
                 path: {
                     name: string;
-                    /** @description Artifact path; may contain '/' */
+                    /** @description Artifact path; may contain '/' (at most 512 bytes once decoded) */
                     path: string;
                     ref: string;
                 };
@@ -3717,14 +3823,20 @@ export interface paths {
                     headers: {
                         /** @description The immutable by-version URL */
                         "Content-Location"?: string;
+                        /** @description D1's bookmark after this answer's reads; send it back (header or ?bookmark=) to read at least this fresh next time */
+                        "x-d1-bookmark"?: string;
+                        /** @description strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old */
+                        "X-D1-Consistency"?: "strict" | "session" | "bounded";
                         /** @description The version's semver */
                         "X-Model-Semver"?: string;
                         /** @description The version number */
                         "X-Model-Version"?: number;
                         /** @description How old the answer is; never above RESOLVE_MAX_STALENESS_MS */
                         "X-Resolve-Age-Ms"?: number;
-                        /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
+                        /** @description strong: read from D1 for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
                         "X-Resolve-Consistency"?: "strong" | "cached";
+                        /** @description Only with ?at=: the instant answered (UTC) */
+                        "X-Resolved-At"?: string;
                         /** @description Only under a rollout */
                         "X-Rollout-Arm"?: "stable" | "candidate";
                         /** @description Only under a rollout */
@@ -3792,16 +3904,20 @@ export interface paths {
         };
         /**
          * Resolve a models:/ reference to the version it names now
-         * @description Forms: models:/NAME/Production, /Staging, models:/NAME@ALIAS, /7, /2.1.0, a semver range (^2.1, ~2.1.3, >=1.2 <2: the highest READY, non-archived version in it), /latest (the highest READY, non-archived number), each with an optional trailing artifact path. One D1 round trip, never cached (Cache-Control: no-store). Under a rollout on the ref, the routing key (X-Routing-Key, else ?key=, else the client address) picks the arm. HEAD answers the same headers without a body.
+         * @description Forms: models:/NAME/Production, /Staging, models:/NAME@ALIAS, /7, /2.1.0, a semver range (^2.1, ~2.1.3, >=1.2 <2: the highest READY, non-archived version in it), /latest (the highest READY, non-archived number), each with an optional trailing artifact path. One D1 round trip, never cached (Cache-Control: no-store). Under a rollout on the ref, the routing key (X-Routing-Key, else ?key=, else the client address) picks the arm. HEAD answers the same headers without a body. With ?at=ISO-TIME the answer is what the reference resolved to at that instant (the ref's target, the rollout running then with its weight and salt, and the arm the routing key got), with X-Resolved-At; a time before the model existed is a 404 (reason before_model), a time in the future a 400.
          */
         get: {
             parameters: {
                 query: {
+                    /** @description Resolve as of this instant (ISO-8601), from the recorded history; not in the future */
+                    at?: string;
                     /** @description Routing key for a rollout's split when no X-Routing-Key header is sent (else the client address) */
                     key?: string;
                     ref: string;
                 };
                 header?: {
+                    /** @description A bookmark from an earlier answer: read at least that fresh (session consistency), on any D1 replica */
+                    "x-d1-bookmark"?: string;
                     /** @description The routing key for a rollout's split */
                     "x-routing-key"?: string;
                 };
@@ -3813,14 +3929,20 @@ export interface paths {
                 /** @description The version, its artifacts and the rollout arm that answered */
                 200: {
                     headers: {
+                        /** @description D1's bookmark after this answer's reads; send it back (header or ?bookmark=) to read at least this fresh next time */
+                        "x-d1-bookmark"?: string;
+                        /** @description strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old */
+                        "X-D1-Consistency"?: "strict" | "session" | "bounded";
                         /** @description The version's semver */
                         "X-Model-Semver"?: string;
                         /** @description The version number */
                         "X-Model-Version"?: number;
                         /** @description How old the answer is; never above RESOLVE_MAX_STALENESS_MS */
                         "X-Resolve-Age-Ms"?: number;
-                        /** @description strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
+                        /** @description strong: read from D1 for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS) */
                         "X-Resolve-Consistency"?: "strong" | "cached";
+                        /** @description Only with ?at=: the instant answered (UTC) */
+                        "X-Resolved-At"?: string;
                         /** @description Only under a rollout */
                         "X-Rollout-Arm"?: "stable" | "candidate";
                         /** @description Only under a rollout */
@@ -4624,8 +4746,58 @@ export interface components {
                 t: number | null;
             } | null;
         } | null;
+        /** @description Every observed metric's difference between the arms over the rollout's life; warnings name non-judged metrics that got significantly worse */
+        ArmDifferences: {
+            metrics: {
+                candidate: {
+                    count: number;
+                    mean: number | null;
+                    variance: number | null;
+                    version: number;
+                };
+                /** @enum {string} */
+                direction: "higher" | "lower";
+                /**
+                 * @description policy: the policy's metric_directions; judged: the judged metric's rule; name: the name rule (docs/history.md)
+                 * @enum {string}
+                 */
+                direction_source: "policy" | "judged" | "name";
+                judged: boolean;
+                metric: string;
+                /** @description the whole interval lies on the metric's bad side of zero */
+                significantly_worse: boolean;
+                stable: {
+                    count: number;
+                    mean: number | null;
+                    variance: number | null;
+                    version: number;
+                };
+                /** @description candidate minus stable with its 95% interval; null until each arm has two observations */
+                welch: {
+                    ci_high: number;
+                    ci_low: number;
+                    df: number;
+                    difference: number;
+                    p_value: number;
+                    t: number | null;
+                } | null;
+            }[];
+            since: string;
+            until: string | null;
+            warnings: {
+                ci_high: number;
+                ci_low: number;
+                difference: number;
+                /** @enum {string} */
+                direction: "higher" | "lower";
+                message: string;
+                metric: string;
+                p_value: number;
+            }[];
+        } | null;
         Artifact: {
             content_type: string;
+            media_type?: string;
             path: string;
             sha256: string;
             size: number;
@@ -4818,8 +4990,8 @@ export interface components {
                 count?: number;
                 /**
                  * @example {
-                 *       "accuracy": 0.93,
-                 *       "auc": 0.971
+                 *       "correct": 1,
+                 *       "latency_ms": 41.5
                  *     }
                  */
                 metrics: {
@@ -4935,6 +5107,12 @@ export interface components {
             from_version: number | null;
             generation: number;
             reason: string;
+            /** @description The rollout the entry belongs to (start, promote, abort, rollback), naming both arms; null for plain moves */
+            rollout: {
+                candidate_version: number;
+                id: string;
+                stable_version: number;
+            } | null;
             to_version: number | null;
         };
         RefMove: {
@@ -4960,13 +5138,25 @@ export interface components {
             arm: "stable" | "candidate" | null;
             /** @description The artifact the reference's trailing path names, if it has one */
             artifact: components["schemas"]["Artifact"] | null;
+            /** @description Point-in-time resolve only: the instant answered (also X-Resolved-At) */
+            at?: string;
             /** @description The ref the answer went through (Production, Staging or an alias); null for numbers, semvers, ranges and latest */
             ref: string | null;
+            /** @description Point-in-time resolve only: what the ref pointed to then (the stable arm under a rollout); null for other selectors */
+            ref_version?: number | null;
             /**
              * @description The reference as parsed, in canonical form
              * @example models:/flight_delay/Production
              */
             reference: string;
+            /** @description Point-in-time resolve only: the rollout running on the ref then, with its weight then */
+            rollout?: {
+                candidate_version: number;
+                id: string;
+                salt: string;
+                stable_version: number;
+                weight: number;
+            } | null;
             rollout_id: string | null;
         };
         Rollback: {
@@ -5030,6 +5220,18 @@ export interface components {
              */
             weight?: number;
         };
+        RolloutRecord: components["schemas"]["Rollout"] & {
+            ab: components["schemas"]["ABComparison"];
+            differences: components["schemas"]["ArmDifferences"];
+            /** @description The closing event with its evidence; null while active */
+            ending: components["schemas"]["RolloutEvent"] | null;
+            history: components["schemas"]["RolloutEvent"][];
+            /**
+             * @description How it ended; null while active
+             * @enum {string|null}
+             */
+            outcome: "promoted" | "aborted" | "rolled_back" | "auto_rolled_back" | null;
+        };
         /**
          * @example {
          *       "candidate_version": 8,
@@ -5077,6 +5279,7 @@ export interface components {
         };
         RolloutWithHistory: components["schemas"]["Rollout"] & {
             ab: components["schemas"]["ABComparison"];
+            differences: components["schemas"]["ArmDifferences"];
             history: components["schemas"]["RolloutEvent"][];
         };
         /**
@@ -5224,6 +5427,15 @@ export interface components {
             params: {
                 [key: string]: string | number | boolean;
             };
+            /** @description The version's part in the rollouts running on the model: candidate at 12.5% of Production, or the stable arm */
+            rollouts: {
+                /** @enum {string} */
+                arm: "stable" | "candidate";
+                ref: string;
+                rollout_id: string;
+                /** @description The candidate's share in percent; the stable arm answers the rest */
+                weight: number;
+            }[];
             run_id: string | null;
             semver: string;
             signature: {
@@ -5251,6 +5463,11 @@ export interface components {
             /** @description Declared artifacts; the version is PENDING until each is uploaded and verified */
             artifacts?: {
                 content_type?: string;
+                /**
+                 * @description The CNCF ModelPack layer type this file is pulled as through /v2/ (default: inferred from the path; docs/oci.md)
+                 * @enum {string}
+                 */
+                media_type?: "application/vnd.cncf.model.weight.v1.raw" | "application/vnd.cncf.model.weight.config.v1.raw" | "application/vnd.cncf.model.doc.v1.raw" | "application/vnd.cncf.model.code.v1.raw" | "application/vnd.cncf.model.dataset.v1.raw";
                 path: string;
                 sha256: string;
                 size: number;
@@ -5286,6 +5503,32 @@ export interface components {
             tags?: {
                 [key: string]: string;
             };
+        };
+        VersionHistoryEntry: {
+            /** @description The ref history action: move, promote, delete, rollback, auto_rollback, rollout_start, rollout_abort, … */
+            action: string;
+            actor: string;
+            /**
+             * @description Its arm in the entry's rollout; null for plain moves
+             * @enum {string|null}
+             */
+            arm: "stable" | "candidate" | null;
+            at: string;
+            /**
+             * @description entered or left the ref (move, promote, rollback, automatic rollback), or a rollout it was an arm of started or ended without moving the ref
+             * @enum {string}
+             */
+            change: "entered" | "left" | "rollout_started" | "rollout_ended";
+            from_version: number | null;
+            generation: number;
+            reason: string;
+            ref: string;
+            rollout: {
+                candidate_version: number;
+                id: string;
+                stable_version: number;
+            } | null;
+            to_version: number | null;
         };
         VersionPatch: {
             archived?: boolean;

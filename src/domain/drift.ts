@@ -38,8 +38,8 @@ export const MAX_CATEGORICAL_DISTINCT = 5;
 /** References up to this size are judged by KS, larger ones by normalised Wasserstein. */
 export const KS_MAX_REFERENCE_ROWS = 1000;
 export const DEFAULT_DRIFT_SHARE = 0.5;
-const P_VALUE_THRESHOLD = 0.05;
-const WASSERSTEIN_THRESHOLD = 0.1;
+export const P_VALUE_THRESHOLD = 0.05;
+export const WASSERSTEIN_THRESHOLD = 0.1;
 /** Evidently's floor for the reference's standard deviation, so constant references do not divide by zero. */
 const MIN_NORMALISING_STD = 0.001;
 const PSI_BINS = 10;

@@ -8,6 +8,7 @@ export type ErrorCode =
   | "CONFLICT"
   | "PRECONDITION_FAILED"
   | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
   | "RANGE_NOT_SATISFIABLE"
   | "UNPROCESSABLE"
   | "RATE_LIMITED";
@@ -22,6 +23,9 @@ export class DomainError extends Error {
     this.name = "DomainError";
   }
 }
+
+/** A model that does not exist: the one error the HTTP door adds "did you mean" names to (from the caller's scope). */
+export const modelNotFound = (name: string) => new DomainError("NOT_FOUND", `model '${name}' does not exist`, { model: name, reason: "no_model" });
 
 export const badRequest = (message: string, details?: unknown) => new DomainError("BAD_REQUEST", message, details);
 export const notFound = (message: string, details?: unknown) => new DomainError("NOT_FOUND", message, details);

@@ -8,6 +8,12 @@ import type { MetricStats } from "./policy";
 /** Observations land in one-minute windows; a rule's `window_s` covers whole windows. */
 export const OBSERVATION_WINDOW_MS = 60_000;
 
+/**
+ * The largest magnitude an observed value may have: its square times the largest count (1e6) stays near 1e206, so
+ * no window's sum of squares can overflow to Infinity (which D1 would store as NULL) however many batches add up.
+ */
+export const MAX_OBSERVED_MAGNITUDE = 1e100;
+
 export type Aggregate = { count: number; sum: number; sumSquares: number };
 
 export const EMPTY_AGGREGATE: Aggregate = { count: 0, sum: 0, sumSquares: 0 };
@@ -20,7 +26,8 @@ export const windowStartOf = (ms: number) => Math.floor(ms / OBSERVATION_WINDOW_
  * `sinceMs` (when the ref last moved, or the rollout started), so a version is judged only on what it did since.
  */
 export function lookBackStart(nowMs: number, windowS: number, sinceMs?: number | null): number {
-  const start = windowStartOf(nowMs - windowS * 1000);
+  // Never before the epoch: a window of any length stays a valid Date.
+  const start = windowStartOf(Math.max(0, nowMs - windowS * 1000));
   return sinceMs === undefined || sinceMs === null ? start : Math.max(start, windowStartOf(sinceMs));
 }
 
@@ -38,7 +45,12 @@ export function aggregateReports(reports: readonly Report[]): Map<string, Aggreg
   for (const r of reports) {
     if (!Number.isInteger(r.count) || r.count < 1) throw badRequest("count must be a positive integer", { count: r.count });
     for (const [metric, value] of Object.entries(r.metrics)) {
-      if (!Number.isFinite(value)) throw badRequest(`metric ${metric} is not a finite number`, { metric });
+      if (!Number.isFinite(value) || Math.abs(value) > MAX_OBSERVED_MAGNITUDE) {
+        throw badRequest(`metric ${metric} must be a finite number of magnitude at most ${MAX_OBSERVED_MAGNITUDE}`, {
+          field: `observations.metrics.${metric}`,
+          metric,
+        });
+      }
       const key = `${r.versionId}\u0000${metric}`;
       const a = out.get(key) ?? { versionId: r.versionId, metric, ...EMPTY_AGGREGATE };
       a.count += r.count;

@@ -17,6 +17,13 @@ export const CompareRuleSchema = z.strictObject({
   tolerance: z.number().min(0).default(0),
 });
 
+/** 31 days: a look-back longer than the registry keeps meaningful windows, and far inside the Date range. */
+export const MAX_WINDOW_S = 31 * 24 * 3600;
+/** Floors are checked one by one on every promotion; a model has at most 1000 metrics. */
+export const MAX_FLOORS = 1000;
+/** A safe integer: the count of observations a rule waits for. */
+export const MAX_MIN_SAMPLES = 1e12;
+
 /** `window_s` tells the caller which observations to aggregate; the rule itself judges the aggregates. */
 export const AutoRollbackRuleSchema = z
   .strictObject({
@@ -26,8 +33,8 @@ export const AutoRollbackRuleSchema = z
     max_drop: z.number().min(0).optional(),
     /** the worst tolerated mean: a minimum for "higher" metrics, a maximum for "lower" ones */
     floor: z.number().optional(),
-    min_samples: z.number().int().min(1),
-    window_s: z.number().int().min(1),
+    min_samples: z.number().int().min(1).max(MAX_MIN_SAMPLES),
+    window_s: z.number().int().min(1).max(MAX_WINDOW_S),
   })
   .refine((rule) => rule.max_drop !== undefined || rule.floor !== undefined, {
     message: "auto_rollback needs max_drop or floor",
@@ -47,10 +54,16 @@ export const PolicySchema = z.strictObject({
   /** when true, nobody (not even an admin) may force a stage move past a failed check or onto an archived version */
   forbid_force: z.boolean().default(false),
   /** minimum values of the candidate's metrics */
-  floors: z.record(MetricName, z.number()).default({}),
+  floors: z
+    .record(MetricName, z.number())
+    .refine((f) => Object.keys(f).length <= MAX_FLOORS, `at most ${MAX_FLOORS} floors`)
+    .meta({ maxProperties: MAX_FLOORS })
+    .default({}),
   compare: CompareRuleSchema.optional(),
   auto_rollback: AutoRollbackRuleSchema.optional(),
   drift: DriftRuleSchema.optional(),
+  /** which way each named metric improves, for the per-metric differences between a rollout's arms (else named by rule) */
+  metric_directions: z.record(MetricName, DirectionSchema).optional(),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;
@@ -59,6 +72,18 @@ export type AutoRollbackRule = z.infer<typeof AutoRollbackRuleSchema>;
 export type DriftRule = z.infer<typeof DriftRuleSchema>;
 
 export const DEFAULT_POLICY: Policy = PolicySchema.parse({});
+
+/**
+ * A policy as stored: one written before `window_s` and `min_samples` had bounds is read with them clamped, so
+ * it keeps working (it once made every observation batch answer 500) instead of failing to parse.
+ */
+export function storedPolicy(raw: unknown): Policy {
+  const rule = (raw as { auto_rollback?: Record<string, unknown> } | null)?.auto_rollback;
+  if (!rule || typeof rule !== "object") return PolicySchema.parse(raw);
+  const clamp = (v: unknown, max: number) => (typeof v === "number" && v > max ? max : v);
+  const clamped = { ...rule, window_s: clamp(rule.window_s, MAX_WINDOW_S), min_samples: clamp(rule.min_samples, MAX_MIN_SAMPLES) };
+  return PolicySchema.parse({ ...(raw as object), auto_rollback: clamped });
+}
 
 export type Check = {
   name: string;

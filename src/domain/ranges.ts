@@ -29,6 +29,15 @@ export interface RangePlan {
   prereleaseTriples: Triple[];
 }
 
+/**
+ * Each `||` alternative with a release window costs one indexed subquery, and each prerelease triple one term of an
+ * OR (SQLite refuses expression trees deeper than 100): past this many in all, a range is refused rather than slow.
+ */
+export const MAX_RANGE_ALTERNATIVES = 16;
+
+/** What a range costs the resolve query: its release windows plus its prerelease triples. */
+export const rangeCost = (plan: RangePlan) => plan.releases.length + plan.prereleaseTriples.length;
+
 export function compareTriples(a: Triple, b: Triple): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }

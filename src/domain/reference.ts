@@ -12,6 +12,8 @@
  */
 import semver from "semver";
 import { badRequest } from "./errors";
+import { MAX_RANGE_ALTERNATIVES, rangeCost, rangePlan } from "./ranges";
+import { closestNames, didYouMean } from "./suggest";
 import { canonicalStage, classifyRefName, isReservedRefName, MODEL_NAME_PATTERN, type Stage } from "./names";
 
 export type Selector =
@@ -175,12 +177,19 @@ function selectorOf(segment: string, input: string, model: string | null): Selec
     return fail("bad_selector", `"${segment}": write semantic versions without a leading "v", as in "${segment.slice(1)}"`);
   }
   if (semver.valid(segment) === segment) return { kind: "semver", semver: segment };
-  if (semver.validRange(segment) !== null) return { kind: "range", range: segment };
+  if (semver.validRange(segment) !== null) {
+    const cost = rangeCost(rangePlan(segment));
+    if (cost > MAX_RANGE_ALTERNATIVES) {
+      return fail("bad_selector", `range "${segment.slice(0, 80)}" has ${cost} alternatives (windows and prerelease versions); at most ${MAX_RANGE_ALTERNATIVES} are allowed`);
+    }
+    return { kind: "range", range: segment };
+  }
 
   const words = `"${segment}" is not a stage (Production, Staging), "latest", a version number, a semantic version or a semver range`;
-  if (classifyRefName(segment)?.kind !== "alias") return fail("bad_selector", words);
+  const meant = didYouMean(closestNames(segment, ["Production", "Staging", "latest"], 1));
+  if (classifyRefName(segment)?.kind !== "alias") return fail("bad_selector", `${words}.${meant}`);
   const spelled = model === null ? `"@${segment}"` : `models:/${model}@${segment}`;
-  return fail("bad_selector", `${words}; an alias is written ${spelled}`);
+  return fail("bad_selector", `${words}; an alias is written ${spelled}.${meant}`);
 }
 
 function versionNumber(digits: string, segment: string, input: string): number {

@@ -1,7 +1,22 @@
 /** How refs move: which history entries an instant rollback undoes, and compare-and-set expectations. */
 import { preconditionFailed } from "./errors";
 
-export type RefAction = "move" | "promote" | "delete" | "rollback" | "auto_rollback" | "rollout_start";
+export type RefAction =
+  | "move"
+  | "promote"
+  | "delete"
+  | "rollback"
+  | "auto_rollback"
+  | "rollout_start"
+  | "rollout_abort"
+  | "rollout_rollback"
+  | "rollout_auto_rollback";
+
+/**
+ * Entries that record a rollout's life on its ref without moving it (from = to = the stable version). They claim a
+ * generation like any change, so a concurrent manual move still fails, but a rollback neither undoes nor counts them.
+ */
+export const ROLLOUT_MARKS: readonly RefAction[] = ["rollout_start", "rollout_abort", "rollout_rollback", "rollout_auto_rollback"];
 
 export interface RefHistoryStep {
   generation: number;
@@ -33,4 +48,21 @@ export function assertExpected(refName: string, expected: number | null | undefi
     `${refName} points to ${actual === null ? "nothing" : `version ${actual}`}, not ${expected === null ? "nothing" : `version ${expected}`} as expected`,
     { field: "expected_version", expected, actual },
   );
+}
+
+/** What a ref history entry meant for one version. */
+export type VersionChange = "entered" | "left" | "rollout_started" | "rollout_ended";
+
+/**
+ * How an entry touched a version: it entered or left the ref (a move, rollback or promote), or a rollout in which it
+ * is an arm started or ended without moving the ref (abort, rollback or automatic rollback of the canary).
+ */
+export function versionChangeOf(
+  entry: { action: RefAction; fromVersionId: string | null; toVersionId: string | null },
+  versionId: string,
+): VersionChange | null {
+  if (ROLLOUT_MARKS.includes(entry.action)) return entry.action === "rollout_start" ? "rollout_started" : "rollout_ended";
+  if (entry.toVersionId === versionId && entry.fromVersionId !== versionId) return "entered";
+  if (entry.fromVersionId === versionId && entry.toVersionId !== versionId) return "left";
+  return null;
 }

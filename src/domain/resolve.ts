@@ -5,6 +5,7 @@
  * retires it, so it should stop being picked. Pinned selectors (a number, an exact semver) and refs resolve
  * whatever they name as long as it is READY: a PENDING or FAILED version never resolves.
  */
+import { closestNames, didYouMean } from "./suggest";
 import { armFor, type Arm } from "./canary";
 import { notFound } from "./errors";
 import type { Stage } from "./names";
@@ -80,7 +81,11 @@ export function chooseVersion(input: ResolutionInput): Resolution {
     case "alias": {
       const name = selectorRef(selector)!;
       const pointer = input.refs.find((r) => r.name === name);
-      if (!pointer) throw notFound(`ref '${name}' of model '${model}' is not set`, { model, ref: name, reason: "no_ref" });
+      if (!pointer) {
+        // The caller may read this model (authorized before resolving), so naming its other refs reveals nothing.
+        const suggestions = closestNames(name, input.refs.map((r) => r.name));
+        throw notFound(`ref '${name}' of model '${model}' is not set.${didYouMean(suggestions)}`, { model, ref: name, reason: "no_ref", suggestions });
+      }
       const arm = input.rollout ? armFor(input.rollout, input.routingKey()) : null;
       const versionId = arm === "candidate" ? input.rollout!.candidateVersionId : pointer.versionId;
       const version = ready(versions.find((v) => v.id === versionId), `the version ${name} points to`);

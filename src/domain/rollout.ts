@@ -42,3 +42,12 @@ export function nextStep(stepsBp: readonly number[], currentBp: number): number 
   }
   return next;
 }
+
+/** How a rollout ended, telling a manual rollback from an automatic one (both leave status rolled_back). */
+export type RolloutOutcome = "promoted" | "aborted" | "rolled_back" | "auto_rolled_back";
+
+export function outcomeOf(status: RolloutStatus, closingAction: string | undefined): RolloutOutcome | null {
+  if (status === "active") return null;
+  if (status === "rolled_back" && closingAction === "auto_rollback") return "auto_rolled_back";
+  return status;
+}

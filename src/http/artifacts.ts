@@ -6,31 +6,36 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireRole } from "../auth/middleware";
 import { badRequest, notFound } from "../domain/errors";
-import { validateArtifactPath } from "../domain/reference";
+import { MAX_ARTIFACT_PATH_BYTES, validateArtifactPath } from "../domain/reference";
 import { artifactUrl, parseVersionKey } from "../domain/versions";
 import type { AppEnv } from "../env";
-import { notify, versionReadyEvents } from "../registry/events";
-import { findArtifactTarget, servableArtifact, uploadArtifact, type ArtifactRow } from "../store/artifacts";
-import { getBlob } from "../store/blobs";
 import {
   abortUpload,
   completeUpload,
-  findUpload,
+  getBlob,
   getUpload,
   MAX_PART_BYTES,
   MAX_PARTS,
   MIN_PART_BYTES,
+  readBlob,
+  readServableArtifact,
   startUpload,
+  uploadArtifact,
   uploadPart,
-} from "../store/uploads";
+  type ArtifactRow,
+} from "../registry/artifacts";
+import { contextOf } from "../registry/context";
 import { errorBody } from "./errors";
-import { baseUrl, errorsFor, json, jsonBody, ModelNameParam, mutationOf, router, VersionParam } from "./openapi";
+import { errorsFor, json, jsonBody, ModelNameParam, router, VersionParam } from "./openapi";
 import { ArtifactPath, Sha256, VersionStatus } from "./schemas";
 
 export const artifacts = router();
 
-/** Artifacts never change once verified: the edge and clients may keep them for a year without asking again. */
-export const IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+/**
+ * Artifacts never change once verified: the client may keep them for a year without asking again. `private`,
+ * because they are behind a token: a shared cache must never hand them to another caller.
+ */
+export const IMMUTABLE_CACHE_CONTROL = "private, max-age=31536000, immutable";
 
 const ARTIFACT_ROUTE = "/v1/models/:name/versions/:v/artifacts/*";
 /** Segments before the artifact path: "", v1, models, NAME, versions, V, artifacts. */
@@ -45,6 +50,8 @@ const PartParams = UploadParams.extend({
 });
 const ArtifactPathParam = z
   .string()
+  // Percent-encoded, so up to three characters per byte of the 512-byte path.
+  .max(3 * MAX_ARTIFACT_PATH_BYTES)
   .openapi({ param: { name: "path", in: "path" }, description: "Artifact path as declared; may contain '/' (each segment URL-encoded)", example: "model/weights.safetensors" });
 
 export const ArtifactUploaded = z
@@ -97,31 +104,14 @@ const binaryBody = (description: string) => ({
 // ---- single upload and download (wildcard paths) ----
 
 artifacts.put(ARTIFACT_ROUTE, requireRole("publisher"), async (c) => {
-  const { name, key, path } = artifactAddress(c);
-  const m = await mutationOf(c);
-  const target = await findArtifactTarget(m.db, name, key, path);
-  const outcome = await uploadArtifact(m, c.env.ARTIFACTS, target, c.req.raw.body, contentLength(c));
-  const { artifact } = outcome;
-  notify(c, ...versionReadyEvents(target.model.name, target.version, outcome.versionStatus));
-  return c.json(
-    {
-      path: artifact.path,
-      size: artifact.size,
-      sha256: artifact.sha256,
-      content_type: artifact.contentType,
-      url: artifactUrl(baseUrl(c), target.model.name, target.version.number, artifact.path),
-      stored: outcome.stored,
-      version_status: outcome.versionStatus,
-    } satisfies z.infer<typeof ArtifactUploaded>,
-    outcome.stored ? 201 : 200,
-  );
+  const uploaded = await uploadArtifact(await contextOf(c), c.env.ARTIFACTS, artifactAddress(c), c.req.raw.body, contentLength(c));
+  return c.json(uploaded satisfies z.infer<typeof ArtifactUploaded>, uploaded.stored ? 201 : 200);
 });
 
 // Hono answers HEAD with this GET handler (minus the body); serveArtifact skips R2 for it.
 artifacts.get(ARTIFACT_ROUTE, requireRole("reader"), async (c) => {
-  const { name, key, path } = artifactAddress(c);
-  const target = await findArtifactTarget(c.var.db, name, key, path);
-  return serveArtifact(c, servableArtifact(target), { cacheControl: IMMUTABLE_CACHE_CONTROL });
+  const artifact = await readServableArtifact(await contextOf(c), artifactAddress(c));
+  return serveArtifact(c, artifact, { cacheControl: IMMUTABLE_CACHE_CONTROL });
 });
 
 export type ServableArtifact = Pick<ArtifactRow, "path" | "size" | "sha256" | "contentType" | "verifiedAt">;
@@ -141,6 +131,8 @@ export async function serveArtifact(c: Context<AppEnv>, artifact: ServableArtifa
   if (!artifact.verifiedAt) throw notFound(`artifact '${artifact.path}' has not been uploaded yet`, { path: artifact.path, verified: false });
   const etag = `"${artifact.sha256}"`;
   const headers = new Headers({ ETag: etag, "Cache-Control": options.cacheControl, "Accept-Ranges": "bytes" });
+  // The answer depends on who asks: a cache that keeps it anyway must key it by the credential.
+  if (!/no-store/.test(options.cacheControl)) headers.set("Vary", "Authorization");
   if (options.contentLocation) headers.set("Content-Location", options.contentLocation);
   if (matchesAny(c.req.header("If-None-Match"), etag)) return new Response(null, { status: 304, headers });
 
@@ -157,10 +149,16 @@ export async function serveArtifact(c: Context<AppEnv>, artifact: ServableArtifa
   const status = range ? 206 : 200;
   if (c.req.method === "HEAD") return new Response(null, { status, headers });
 
-  const object = await getBlob(c.env.ARTIFACTS, artifact.sha256, range ?? undefined);
+  // Only now, with the caller authorized and the artifact verified, may the Worker's blob cache answer.
+  const bypass = /no-cache/i.test(c.req.header("Cache-Control") ?? "") || /no-cache/i.test(c.req.header("Pragma") ?? "");
+  const blob = await readBlob(c.env.ARTIFACTS, artifact.sha256, artifact.size, range ?? undefined, {
+    cache: bypass || typeof caches === "undefined" ? null : caches.default,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+  });
   // A verified artifact without its blob is an integrity failure of the store, not a client error.
-  if (!object) throw new Error(`blob ${artifact.sha256} of verified artifact '${artifact.path}' is missing from R2`);
-  return new Response(object.body, { status, headers });
+  if (!blob) throw new Error(`blob ${artifact.sha256} of verified artifact '${artifact.path}' is missing from R2`);
+  headers.set("X-Blob-Cache", blob.source === "cache" ? "hit" : "miss");
+  return new Response(blob.body, { status, headers });
 }
 
 /**
@@ -221,8 +219,10 @@ function artifactAddress(c: Context<AppEnv>) {
     throw badRequest(`${String(issue.path[0])}: ${issue.message}`, { field: issue.path[0] });
   }
   const segments = new URL(c.req.url).pathname.split("/").slice(ARTIFACT_PATH_OFFSET);
-  return { name: params.data.name, key: parseVersionKey(params.data.v), path: decodeArtifactPath(segments) };
+  return { model: params.data.name, version: parseVersionKey(params.data.v), path: decodeArtifactPath(segments) };
 }
+
+const uploadAddress = (params: { name: string; v: string; id: string }) => ({ model: params.name, version: parseVersionKey(params.v), id: params.id });
 
 /** Content-Length when the client sent one, so a wrong size is refused before a byte is read. */
 function contentLength(c: Context<AppEnv>): number | null {
@@ -255,15 +255,16 @@ const downloadRoute = (method: "get" | "head", summary: string) => ({
   path: artifactPath,
   summary,
   description:
-    "Streams the bytes with ETag (the quoted sha256), Cache-Control: public, max-age=31536000, immutable, Content-Length, " +
+    "Streams the bytes with ETag (the quoted sha256), Cache-Control: private, max-age=31536000, immutable (never public: " +
+    "the bytes are behind a token), Vary: Authorization, Content-Length, " +
     "Content-Type and Accept-Ranges. One Range → 206 (416 beyond the end); If-None-Match → 304; If-Range with another ETag " +
     "sends the whole artifact. HEAD answers the same headers without a body. 404 until the artifact is uploaded and verified.",
   tags: ["artifacts"],
   request: {
     params: artifactParams,
     headers: z.object({
-      Range: z.string().optional().openapi({ example: "bytes=0-1048575" }),
-      "If-None-Match": z.string().optional().openapi({ description: "The ETag (the quoted sha256) of a copy you hold" }),
+      Range: z.string().max(1024).optional().openapi({ example: "bytes=0-1048575" }),
+      "If-None-Match": z.string().max(8192).optional().openapi({ description: "The ETag (the quoted sha256) of a copy you hold" }),
     }),
   },
   responses: {
@@ -300,9 +301,8 @@ artifacts.openapi(
   async (c) => {
     const { name, v } = c.req.valid("param");
     const body = c.req.valid("json");
-    const m = await mutationOf(c);
-    const target = await findArtifactTarget(m.db, name, parseVersionKey(v), body.path);
-    const { session, created } = await startUpload(m, c.env.ARTIFACTS, target, body.part_size);
+    const address = { model: name, version: parseVersionKey(v), path: body.path };
+    const { session, created } = await startUpload(await contextOf(c), c.env.ARTIFACTS, address, body.part_size);
     return c.json(session, created ? 201 : 200);
   },
 );
@@ -318,9 +318,7 @@ artifacts.openapi(
     responses: { 200: json(UploadSession, "The session"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
-    const { name, v, id } = c.req.valid("param");
-    const ctx = await findUpload(c.var.db, name, parseVersionKey(v), id);
-    return c.json(await getUpload(c.var.db, ctx, new Date(c.var.clock.now()).toISOString()), 200);
+    return c.json(await getUpload(await contextOf(c), uploadAddress(c.req.valid("param"))), 200);
   },
 );
 
@@ -339,10 +337,8 @@ artifacts.openapi(
     },
   }),
   async (c) => {
-    const { name, v, id, n } = c.req.valid("param");
-    const m = await mutationOf(c);
-    const ctx = await findUpload(m.db, name, parseVersionKey(v), id);
-    return c.json(await uploadPart(m, c.env.ARTIFACTS, ctx, n, c.req.raw.body, contentLength(c)), 200);
+    const params = c.req.valid("param");
+    return c.json(await uploadPart(await contextOf(c), c.env.ARTIFACTS, uploadAddress(params), params.n, c.req.raw.body, contentLength(c)), 200);
   },
 );
 
@@ -363,12 +359,7 @@ artifacts.openapi(
     },
   }),
   async (c) => {
-    const { name, v, id } = c.req.valid("param");
-    const m = await mutationOf(c);
-    const ctx = await findUpload(m.db, name, parseVersionKey(v), id);
-    const completed = await completeUpload(m, c.env.ARTIFACTS, ctx);
-    notify(c, ...versionReadyEvents(ctx.model.name, ctx.version, completed.version_status));
-    return c.json(completed, 200);
+    return c.json(await completeUpload(await contextOf(c), c.env.ARTIFACTS, uploadAddress(c.req.valid("param"))), 200);
   },
 );
 
@@ -383,9 +374,6 @@ artifacts.openapi(
     responses: { 200: json(UploadSession, "The aborted session"), ...errorsFor(400, 401, 403, 404, 409) },
   }),
   async (c) => {
-    const { name, v, id } = c.req.valid("param");
-    const m = await mutationOf(c);
-    const ctx = await findUpload(m.db, name, parseVersionKey(v), id);
-    return c.json(await abortUpload(m, c.env.ARTIFACTS, ctx), 200);
+    return c.json(await abortUpload(await contextOf(c), c.env.ARTIFACTS, uploadAddress(c.req.valid("param"))), 200);
   },
 );

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { principalOfRequest, requireRole } from "../auth/middleware";
-import { listAudit } from "../store/audit";
+import { requireRole } from "../auth/middleware";
+import { listAudit } from "../registry/audit";
+import { contextOf } from "../registry/context";
 import { errorsFor, json, paged, PageQuery, router } from "./openapi";
 import { AuditEvent, ModelName } from "./schemas";
 
@@ -27,7 +28,6 @@ audit.openapi(
   }),
   async (c) => {
     const { limit, cursor, ...filter } = c.req.valid("query");
-    const principal = await principalOfRequest(c);
-    return c.json(await listAudit(c.var.db, { ...filter, modelGlob: principal.modelGlob }, { limit, cursor }), 200);
+    return c.json(await listAudit(await contextOf(c), filter, { limit, cursor }), 200);
   },
 );

@@ -14,7 +14,7 @@ export const MAX_FEATURES = 100;
 export const MAX_VALUES_PER_FEATURE = 10_000;
 const MAX_VALUES = 100_000;
 
-const FeatureName = z.string().regex(/^[A-Za-z0-9_.\-/: ]{1,250}$/, "feature names use letters, digits, spaces and _ . - / : (1–250 characters)");
+const FeatureName = z.string().max(250).regex(/^[A-Za-z0-9_.\-/: ]{1,250}$/, "feature names use letters, digits, spaces and _ . - / : (1–250 characters)");
 const Sample = z.union([
   z.array(z.number().finite()).min(1).max(MAX_VALUES_PER_FEATURE),
   z.array(z.string().max(500)).min(1).max(MAX_VALUES_PER_FEATURE),
@@ -29,7 +29,7 @@ const FeatureSamples = z
     const values = names.reduce((n, k) => n + f[k]!.length, 0);
     if (values > MAX_VALUES) ctx.addIssue({ code: "custom", message: `at most ${MAX_VALUES} values in all` });
   })
-  .openapi({ description: "Per feature, numbers or strings (categories)", example: { distance_km: [812, 1204, 95.5], carrier: ["AA", "DL", "AA"] } });
+  .openapi({ minProperties: 1, maxProperties: MAX_FEATURES, description: "Per feature, numbers or strings (categories)", example: { distance_km: [812, 1204, 95.5], carrier: ["AA", "DL", "AA"] } });
 
 const VersionParams = z.object({ name: ModelNameParam, v: VersionParam });
 

@@ -1,8 +1,8 @@
 /** What the cron trigger's clean-up will collect, for admins to see before it happens (README, "Reliability and security"). */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
-import { isoAt } from "../domain/clock";
-import { listOrphanedUploads, orphanGraceMs, scanOrphanedBlobs } from "../store/orphans";
+import { contextOf } from "../registry/context";
+import { listOrphans } from "../registry/orphans";
 import { errorsFor, json, router } from "./openapi";
 import { Sha256 } from "./schemas";
 
@@ -71,12 +71,7 @@ maintenance.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const nowMs = c.var.clock.now();
-    const graceMs = orphanGraceMs(c.env.ORPHAN_GRACE_HOURS);
-    const [uploads, blobs] = await Promise.all([
-      listOrphanedUploads(c.var.db, nowMs, graceMs, MAX_UPLOADS),
-      scanOrphanedBlobs(c.var.db, c.env.ARTIFACTS, graceMs, { cursor, limit }),
-    ]);
-    return c.json({ now: isoAt(nowMs), grace_hours: graceMs / 3_600_000, uploads, ...blobs }, 200);
+    const orphans = await listOrphans(await contextOf(c), c.env.ARTIFACTS, c.env.ORPHAN_GRACE_HOURS, { uploads: MAX_UPLOADS, blobs: { cursor, limit } });
+    return c.json(orphans, 200);
   },
 );

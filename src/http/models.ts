@@ -10,6 +10,9 @@ export const models = router();
 
 const NameParams = z.object({ name: ModelNameParam });
 
+/** A tag key (at most 250 characters), "=", and a value (at most 5000). */
+const TagFilter = z.string().max(5251);
+
 models.openapi(
   createRoute({
     method: "post",
@@ -37,9 +40,9 @@ models.openapi(
         ...PageQuery,
         q: z.string().max(128).optional().openapi({ description: "Case-insensitive substring of the name" }),
         tag: z
-          .union([z.string(), z.array(z.string())])
+          .union([TagFilter, z.array(TagFilter).max(100)])
           .optional()
-          .openapi({ description: "key=value; repeat to require several" }),
+          .openapi({ description: "key=value; repeat to require several (at most 100, as a model has at most 100 tags)" }),
       }),
     },
     responses: { 200: json(paged(Model), "A page of models, by name"), ...errorsFor(400, 401) },

@@ -4,7 +4,7 @@ import { contextOf } from "../registry/context";
 import { readObservations, reportObservations } from "../registry/observations";
 import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, router } from "./openapi";
 import { refNameOf } from "./refs";
-import { Metrics, VersionRef } from "./schemas";
+import { ObservedMetrics, VersionRef } from "./schemas";
 
 export const observations = router();
 
@@ -18,10 +18,10 @@ const ObservationReport = z
     version: VersionRef.optional(),
     ref: z.string().min(1).max(64).optional().openapi({ description: "Production, Staging or an alias; give arm when a rollout is active" }),
     arm: z.enum(["stable", "candidate"]).optional().openapi({ description: "Which arm of the ref's rollout answered (X-Rollout-Arm)" }),
-    metrics: Metrics.refine((m) => {
+    metrics: ObservedMetrics.refine((m) => {
       const n = Object.keys(m).length;
       return n >= 1 && n <= MAX_METRICS_PER_REPORT;
-    }, `a report carries 1 to ${MAX_METRICS_PER_REPORT} metrics`),
+    }, `a report carries 1 to ${MAX_METRICS_PER_REPORT} metrics`).openapi({ minProperties: 1, maxProperties: MAX_METRICS_PER_REPORT }),
     count: z.number().int().min(1).max(MAX_COUNT).optional().openapi({
       description: "How many identical observations the values stand for (default 1), e.g. 37 requests that were all correct",
     }),
@@ -150,3 +150,40 @@ export const ABComparison = z
   .openapi("ABComparison", {
     description: "Per arm count, mean and variance of the rollout's watched metric (its auto-rollback rule's, else the policy's compare metric)",
   });
+
+const Welch = z
+  .object({ difference: z.number(), ci_low: z.number(), ci_high: z.number(), p_value: z.number(), t: z.number().nullable(), df: z.number() })
+  .nullable();
+
+/** Every metric's difference between a rollout's arms (GET …/rollouts/:ref and the rollout list). */
+export const ArmDifferences = z
+  .object({
+    since: z.string(),
+    until: z.string().nullable(),
+    metrics: z.array(
+      z.object({
+        metric: z.string(),
+        direction: z.enum(["higher", "lower"]),
+        direction_source: z.enum(["policy", "judged", "name"]).openapi({
+          description: "policy: the policy's metric_directions; judged: the judged metric's rule; name: the name rule (docs/history.md)",
+        }),
+        judged: z.boolean(),
+        stable: ArmStats,
+        candidate: ArmStats,
+        welch: Welch.openapi({ description: "candidate minus stable with its 95% interval; null until each arm has two observations" }),
+        significantly_worse: z.boolean().openapi({ description: "the whole interval lies on the metric's bad side of zero" }),
+      }),
+    ),
+    warnings: z.array(
+      z.object({
+        metric: z.string(),
+        direction: z.enum(["higher", "lower"]),
+        difference: z.number(),
+        ci_low: z.number(),
+        ci_high: z.number(),
+        p_value: z.number(),
+        message: z.string(),
+      }),
+    ),
+  })
+  .openapi("ArmDifferences", { description: "Every observed metric's difference between the arms over the rollout's life; warnings name non-judged metrics that got significantly worse" });

@@ -1,11 +1,11 @@
 /** Shared pieces of the HTTP contract: error and list shapes, common parameters, and the router factory. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { principalOfRequest } from "../auth/middleware";
 import { DomainError } from "../domain/errors";
 import { MODEL_NAME_PATTERN } from "../domain/names";
+import { closestNames, didYouMean } from "../domain/suggest";
 import type { AppEnv } from "../env";
-import type { Mutation } from "../store/audit";
+import type { CommandContext } from "../registry/context";
 
 export const ErrorSchema = z
   .object({
@@ -49,6 +49,7 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 
 export const ModelNameParam = z
   .string()
+  .max(128)
   .regex(MODEL_NAME_PATTERN, "model names start with a letter or digit and use letters, digits, '.', '_' and '-' (at most 128)")
   .openapi({ param: { name: "name", in: "path" }, example: "flight_delay" });
 
@@ -68,12 +69,20 @@ export const paged = <T extends z.ZodType>(item: T) =>
 
 export const Reason = z.string().max(2000, "reason is at most 2000 characters");
 
+/** For a value outside an enum (a stage spelled `Prodution`), the allowed value it was meant to be. */
+function suggestionFor(issue: { code: string; path: PropertyKey[]; values?: unknown[] }, input: unknown): string {
+  if (issue.code !== "invalid_value" || !issue.values?.every((v) => typeof v === "string")) return "";
+  const given = issue.path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<PropertyKey, unknown>)[key] : undefined), input);
+  return typeof given === "string" ? didYouMean(closestNames(given, issue.values as string[], 1)) : "";
+}
+
 /** Every router shares the validation hook, so a bad field always answers 400 in the project's error shape. */
 export function router() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
+        const input = (result as { data?: unknown }).data;
+        const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message + suggestionFor(i, input), code: i.code }));
         const first = issues[0];
         throw new DomainError(
           "VALIDATION_FAILED",
@@ -83,12 +92,6 @@ export function router() {
       }
     },
   });
-}
-
-/** The actor, request and time every mutation records in its audit event. */
-export async function mutationOf(c: Context<AppEnv>): Promise<Mutation> {
-  const principal = await principalOfRequest(c);
-  return { db: c.var.db, actor: principal.name, requestId: c.var.requestId, now: new Date(c.var.clock.now()).toISOString() };
 }
 
 /** Absolute URLs in answers point back at the host the client used. */

@@ -12,7 +12,7 @@ import { mutationsPerMinute, RATE_WINDOW_MS, retryAfterSeconds, windowStartAt } 
 import type { AppEnv } from "../env";
 import { mlflowErrorOf } from "../mlflow/errors";
 import { API as MLFLOW_API } from "../mlflow/registry";
-import { countRequest } from "../store/rate-limits";
+import { countRequest } from "../registry/rate-limit";
 import { errorBody } from "./errors";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);

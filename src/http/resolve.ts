@@ -1,7 +1,8 @@
 /**
  * Reference resolution (DESIGN §3–§6): `GET /v1/resolve?ref=models:/…` and the one-hop download
- * `GET /v1/r/NAME/REF/PATH`. Both read D1's primary in one round trip, token check included, and answer
- * `Cache-Control: no-store`, so a ref move, rollback, promote or abort shows in the very next response.
+ * `GET /v1/r/NAME/REF/PATH`. Both read D1 in one round trip, token check included, at the primary unless the caller
+ * passes a bookmark (x-d1-bookmark) or the deployment allows bounded staleness, and answer `Cache-Control: no-store`,
+ * so in strict mode a ref move, rollback, promote or abort shows in the very next response.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -10,10 +11,9 @@ import { routingKey } from "../domain/canary";
 import { isoAt } from "../domain/clock";
 import { badRequest } from "../domain/errors";
 import { MODEL_NAME_PATTERN } from "../domain/names";
-import { formatReference, parseReference, parseSelector, type ModelReference } from "../domain/reference";
+import { formatReference, MAX_ARTIFACT_PATH_BYTES, MAX_REFERENCE_LENGTH, parseReference, parseSelector, type ModelReference } from "../domain/reference";
 import type { AppEnv } from "../env";
-import { readResolution, resolveCacheKey, resolvedFrom, type Resolved } from "../store/resolve";
-import { principalOf, touchTokenIfStale } from "../store/tokens";
+import { principalOf, readResolution, resolveCacheKey, resolvedAt, resolvedFrom, touchTokenIfStale, type Resolved, type ResolvedAt } from "../registry/resolve";
 import { decodeArtifactPath, serveArtifact } from "./artifacts";
 import { baseUrl, errorsFor, json, ModelNameParam, router } from "./openapi";
 import { Artifact, Version } from "./schemas";
@@ -29,7 +29,34 @@ export const Resolution = Version.extend({
   arm: z.enum(["stable", "candidate"]).nullable().openapi({ description: "Which arm of the ref's active rollout answered; null without a rollout" }),
   rollout_id: z.string().nullable(),
   artifact: Artifact.nullable().openapi({ description: "The artifact the reference's trailing path names, if it has one" }),
+  at: z.string().optional().openapi({ description: "Point-in-time resolve only: the instant answered (also X-Resolved-At)" }),
+  ref_version: z
+    .number()
+    .nullable()
+    .optional()
+    .openapi({ description: "Point-in-time resolve only: what the ref pointed to then (the stable arm under a rollout); null for other selectors" }),
+  rollout: z
+    .object({ id: z.string(), weight: z.number(), salt: z.string(), stable_version: z.number(), candidate_version: z.number() })
+    .nullable()
+    .optional()
+    .openapi({ description: "Point-in-time resolve only: the rollout running on the ref then, with its weight then" }),
 }).openapi("Resolution");
+
+const AtQuery = z.iso
+  .datetime({ offset: true })
+  .optional()
+  .openapi({ description: "Resolve as of this instant (ISO-8601), from the recorded history; not in the future", example: "2026-11-30T12:00:00Z" });
+
+/** The instant a point-in-time resolve answers, in the stored form (UTC, milliseconds); the future is a 400. */
+function instantOf(raw: string | undefined, nowMs: number): string | undefined {
+  if (raw === undefined) return undefined;
+  const ms = Date.parse(raw);
+  if (!AtQuery.safeParse(raw).success || Number.isNaN(ms)) {
+    throw badRequest("at must be an ISO-8601 date-time such as 2026-11-30T12:00:00Z", { field: "at" });
+  }
+  if (ms > nowMs) throw badRequest(`at (${isoAt(ms)}) is in the future; history ends now (${isoAt(nowMs)})`, { field: "at", now: isoAt(nowMs) });
+  return isoAt(ms);
+}
 
 const RoutingKeyQuery = z
   .string()
@@ -41,12 +68,22 @@ const resolutionHeaders = {
   "X-Model-Version": { schema: { type: "integer" as const }, description: "The version number" },
   "X-Resolve-Consistency": {
     schema: { type: "string" as const, enum: ["strong", "cached"] },
-    description: "strong: read from D1's primary for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS)",
+    description: "strong: read from D1 for this request; cached: from the isolate's memory (RESOLVE_MAX_STALENESS_MS)",
+  },
+  "X-D1-Consistency": {
+    schema: { type: "string" as const, enum: ["strict", "session", "bounded"] },
+    description:
+      "strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old",
+  },
+  "x-d1-bookmark": {
+    schema: { type: "string" as const },
+    description: "D1's bookmark after this answer's reads; send it back (header or ?bookmark=) to read at least this fresh next time",
   },
   "X-Resolve-Age-Ms": { schema: { type: "integer" as const }, description: "How old the answer is; never above RESOLVE_MAX_STALENESS_MS" },
   "X-Model-Semver": { schema: { type: "string" as const }, description: "The version's semver" },
   "X-Rollout-Arm": { schema: { type: "string" as const, enum: ["stable", "candidate"] }, description: "Only under a rollout" },
   "X-Rollout-Id": { schema: { type: "string" as const }, description: "Only under a rollout" },
+  "X-Resolved-At": { schema: { type: "string" as const }, description: "Only with ?at=: the instant answered (UTC)" },
 };
 
 resolve.openapi(
@@ -60,11 +97,27 @@ resolve.openapi(
       "the highest READY, non-archived version in it), /latest (the highest READY, non-archived number), each with an " +
       "optional trailing artifact path. One D1 round trip, never cached (Cache-Control: no-store). Under a rollout on " +
       "the ref, the routing key (X-Routing-Key, else ?key=, else the client address) picks the arm. HEAD answers the " +
-      "same headers without a body.",
+      "same headers without a body. With ?at=ISO-TIME the answer is what the reference resolved to at that instant " +
+      "(the ref's target, the rollout running then with its weight and salt, and the arm the routing key got), with " +
+      "X-Resolved-At; a time before the model existed is a 404 (reason before_model), a time in the future a 400.",
     request: {
-      query: z.object({ ref: z.string().openapi({ example: "models:/flight_delay/Production" }), key: RoutingKeyQuery }),
+      query: z.object({
+        ref: z
+          .string({ error: (issue) => (issue.input === undefined ? "the ref query parameter is missing: add ?ref=models:/NAME/Production (or another reference)" : undefined) })
+          .max(MAX_REFERENCE_LENGTH)
+          .openapi({ example: "models:/flight_delay/Production" }),
+        key: RoutingKeyQuery,
+        at: AtQuery,
+      }),
       // Hono validates header names in lower case.
-      headers: z.object({ "x-routing-key": z.string().max(1024).optional().openapi({ description: "The routing key for a rollout's split" }) }),
+      headers: z.object({
+        "x-routing-key": z.string().max(1024).optional().openapi({ description: "The routing key for a rollout's split" }),
+        "x-d1-bookmark": z
+          .string()
+          .max(128)
+          .optional()
+          .openapi({ description: "A bookmark from an earlier answer: read at least that fresh (session consistency), on any D1 replica" }),
+      }),
     },
     responses: {
       200: { ...json(Resolution, "The version, its artifacts and the rollout arm that answered"), headers: resolutionHeaders },
@@ -72,8 +125,9 @@ resolve.openapi(
     },
   }),
   async (c) => {
-    const { ref } = c.req.valid("query");
-    const { reference, resolved, consistency } = await resolveFor(c, undefined, () => parseReference(ref));
+    const { ref, at } = c.req.valid("query");
+    const { reference, resolved, consistency } = await resolveFor(c, undefined, () => parseReference(ref), at);
+    const pointInTime = "at" in resolved ? { at: resolved.at, ref_version: resolved.refVersion, rollout: resolved.rollout } : {};
     return c.json(
       {
         ...resolved.view,
@@ -82,6 +136,7 @@ resolve.openapi(
         arm: resolved.arm,
         rollout_id: resolved.rolloutId,
         artifact: resolved.artifact?.view ?? null,
+        ...pointInTime,
       },
       200,
       noStoreHeaders(resolved, consistency),
@@ -102,7 +157,7 @@ resolve.get("/v1/r/:name/:ref/*", async (c) => {
     if (!MODEL_NAME_PATTERN.test(name)) throw badRequest(`'${name}' is not a valid model name`, { field: "name" });
     const selector = parseSelector(decodeSegment(segments[4]!, "ref"));
     return { model: name, selector, path: decodeArtifactPath(segments.slice(ONE_HOP_PATH_OFFSET)) };
-  });
+  }, c.req.query("at"));
   const artifact = resolved.artifact!;
   const response = await serveArtifact(c, artifact.row, { cacheControl: "no-store", contentLocation: artifact.view.url });
   setResolutionHeaders(response.headers, resolved, consistency);
@@ -118,10 +173,13 @@ const oneHop = {
   request: {
     params: z.object({
       name: ModelNameParam,
-      ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "Production" }),
-      path: z.string().openapi({ param: { name: "path", in: "path" }, description: "Artifact path; may contain '/'", example: "model.onnx" }),
+      ref: z.string().max(MAX_REFERENCE_LENGTH).openapi({ param: { name: "ref", in: "path" }, example: "Production" }),
+      path: z
+        .string()
+        .max(3 * MAX_ARTIFACT_PATH_BYTES)
+        .openapi({ param: { name: "path", in: "path" }, description: "Artifact path; may contain '/' (at most 512 bytes once decoded)", example: "model.onnx" }),
     }),
-    query: z.object({ key: RoutingKeyQuery }),
+    query: z.object({ key: RoutingKeyQuery, at: AtQuery }),
   },
   responses: {
     200: {
@@ -145,20 +203,27 @@ export async function resolveFor(
   c: Context<AppEnv>,
   model: string | undefined,
   parse: () => ModelReference,
-): Promise<{ reference: ModelReference; resolved: Resolved; consistency: Consistency }> {
+  rawAt?: string,
+): Promise<{ reference: ModelReference; resolved: Resolved | ResolvedAt; consistency: Consistency }> {
   const creds = c.var.credentials;
   const secretHash = creds.kind === "token" ? creds.secretHash : null;
   if (secretHash === null) await principalOfRequest(c);
+  const nowMs = c.var.clock.now();
+  const now = isoAt(nowMs);
   let reference: ModelReference;
+  let at: string | undefined;
   try {
     reference = parse();
+    at = instantOf(rawAt, nowMs);
   } catch (error) {
     authorize(await principalOfRequest(c), "reader", model);
     throw error;
   }
-  const nowMs = c.var.clock.now();
-  const now = isoAt(nowMs);
-  const { rows, consistency } = await readRows(c, reference, secretHash, nowMs);
+  // The past does not change: a point-in-time read skips the isolate's cache of current answers.
+  const { rows, consistency } =
+    at === undefined
+      ? await readRows(c, reference, secretHash, nowMs)
+      : { rows: await readResolution(c.var.db, reference, secretHash, now, at), consistency: { kind: "strong", ageMs: 0 } as Consistency };
   if (secretHash !== null) {
     if (!rows.token) throw unauthenticated("token is unknown, revoked or expired");
     const touch = touchTokenIfStale(c.var.db, rows.token.id, rows.token.lastUsedAt, now);
@@ -170,7 +235,9 @@ export async function resolveFor(
     c.set("principal", principalOf(rows.token));
   }
   authorize(c.get("principal")!, "reader", reference.model);
-  return { reference, resolved: resolvedFrom(rows, reference, () => requestRoutingKey(c), baseUrl(c)), consistency };
+  const key = () => requestRoutingKey(c);
+  const resolved = at === undefined ? resolvedFrom(rows, reference, key, baseUrl(c)) : resolvedAt(rows, reference, at, key, baseUrl(c));
+  return { reference, resolved, consistency };
 }
 
 export interface Consistency {
@@ -179,14 +246,16 @@ export interface Consistency {
 }
 
 /**
- * Strict mode (RESOLVE_MAX_STALENESS_MS = 0, the default) reads D1's primary on every request. Above 0 the
- * isolate may answer from memory for at most that long, unless the request asks for a strong read with
- * `Cache-Control: no-cache` or `?consistency=strong`.
+ * Strict (the default) reads D1's primary; with the caller's bookmark, a replica at least that fresh (session).
+ * With RESOLVE_MAX_STALENESS_MS > 0, a read that neither carries a bookmark nor asks for a strict one
+ * (`Cache-Control: no-cache`, `?consistency=strict`) may answer from the isolate's memory for at most that long
+ * (bounded); a miss reads the primary, so the bound holds however far replicas lag. One D1 round trip either way.
  */
 async function readRows(c: Context<AppEnv>, reference: ModelReference, secretHash: string | null, nowMs: number) {
   const read = () => readResolution(c.var.db, reference, secretHash, isoAt(nowMs));
   const bound = maxStalenessMs(c.env.RESOLVE_MAX_STALENESS_MS);
-  if (bound === 0 || wantsStrongRead(c)) return { rows: await read(), consistency: { kind: "strong", ageMs: 0 } as Consistency };
+  if (bound === 0 || !c.var.readPlan.mayUseBoundedCache) return { rows: await read(), consistency: { kind: "strong", ageMs: 0 } as Consistency };
+  c.set("consistency", "bounded");
   const lookup = await c.var.resolveCache.get(resolveCacheKey(reference, secretHash), nowMs, bound, read);
   return { rows: lookup.value, consistency: { kind: lookup.cached ? "cached" : "strong", ageMs: lookup.ageMs } as Consistency };
 }
@@ -196,15 +265,12 @@ function maxStalenessMs(setting: string | undefined): number {
   return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
-const wantsStrongRead = (c: Context<AppEnv>) =>
-  /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header("Cache-Control") ?? "") || c.req.query("consistency") === "strong";
-
 function requestRoutingKey(c: Context<AppEnv>): string {
   return routingKey({ header: c.req.header("X-Routing-Key"), query: c.req.query("key"), clientAddress: c.req.header("CF-Connecting-IP") });
 }
 
 /** References are mutable: no shared cache may keep an answer; the headers say how fresh this one is. */
-function noStoreHeaders(resolved: Resolved, consistency: Consistency): Record<string, string> {
+function noStoreHeaders(resolved: Resolved | ResolvedAt, consistency: Consistency): Record<string, string> {
   const headers: Record<string, string> = {
     "Cache-Control": "no-store",
     "X-Model-Version": String(resolved.view.number),
@@ -214,6 +280,7 @@ function noStoreHeaders(resolved: Resolved, consistency: Consistency): Record<st
   };
   if (resolved.arm) headers["X-Rollout-Arm"] = resolved.arm;
   if (resolved.rolloutId) headers["X-Rollout-Id"] = resolved.rolloutId;
+  if ("at" in resolved) headers["X-Resolved-At"] = resolved.at;
   return headers;
 }
 

@@ -6,7 +6,7 @@ import { parseVersionKey } from "../domain/versions";
 import { contextOf } from "../registry/context";
 import { abortRollout, changeRolloutWeight, promoteRollout, readRollout, readRollouts, startRollout } from "../registry/rollouts";
 import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, Reason, router } from "./openapi";
-import { ABComparison } from "./observations";
+import { ABComparison, ArmDifferences } from "./observations";
 import { refNameOf } from "./refs";
 import { VersionRef } from "./schemas";
 
@@ -58,6 +58,14 @@ const RolloutEvent = z
     at: z.string(),
   })
   .openapi("RolloutEvent");
+
+const RolloutRecord = Rollout.extend({
+  history: z.array(RolloutEvent),
+  ab: ABComparison.nullable(),
+  differences: ArmDifferences.nullable(),
+  outcome: z.enum(["promoted", "aborted", "rolled_back", "auto_rolled_back"]).nullable().openapi({ description: "How it ended; null while active" }),
+  ending: RolloutEvent.nullable().openapi({ description: "The closing event with its evidence; null while active" }),
+}).openapi("RolloutRecord");
 
 const RolloutStartBody = z
   .strictObject({
@@ -184,7 +192,7 @@ rollouts.openapi(
     request: { params: RefParams },
     responses: {
       200: json(
-        Rollout.extend({ history: z.array(RolloutEvent), ab: ABComparison.nullable() }).openapi("RolloutWithHistory"),
+        Rollout.extend({ history: z.array(RolloutEvent), ab: ABComparison.nullable(), differences: ArmDifferences.nullable() }).openapi("RolloutWithHistory"),
         "The rollout, every change (oldest first) and the A/B comparison of its arms",
       ),
       ...errorsFor(400, 401, 403, 404),
@@ -201,13 +209,17 @@ rollouts.openapi(
     method: "get",
     path: "/v1/models/{name}/rollouts",
     tags: ["rollouts"],
-    summary: "A model's rollouts, newest first",
+    summary: "A model's rollouts, past and active, newest first, each with its whole life",
+    description:
+      "Each rollout with every change (history, oldest first: start, weight changes with actor, time and reason, and the " +
+      "closing event), its A/B comparison over its whole life, and how it ended: outcome promoted, aborted, rolled_back " +
+      "or auto_rolled_back, with the closing event (and an automatic rollback's evidence) in ending.",
     middleware: [requireRole("reader")],
     request: {
       params: z.object({ name: ModelNameParam }),
       query: z.object({ ...PageQuery, ref: z.string().max(64).optional(), status: RolloutStatus.optional() }),
     },
-    responses: { 200: json(paged(Rollout), "A page of rollouts"), ...errorsFor(400, 401, 403, 404) },
+    responses: { 200: json(paged(RolloutRecord), "A page of rollouts"), ...errorsFor(400, 401, 403, 404) },
   }),
   async (c) => {
     const { limit, cursor, ref, status } = c.req.valid("query");

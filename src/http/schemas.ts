@@ -1,28 +1,40 @@
 /** Resource shapes of the HTTP contract (DESIGN §4): they validate requests and generate the OpenAPI spec. */
 import { z } from "@hono/zod-openapi";
 import semver from "semver";
-import { validateArtifactPath } from "../domain/reference";
+import { MAX_ARTIFACT_PATH_BYTES, validateArtifactPath } from "../domain/reference";
 import { ROLES } from "../auth/principal";
+import { LAYER_MEDIA_TYPE_VALUES } from "../domain/modelpack";
 import { MODEL_NAME_PATTERN } from "../domain/names";
+import { MAX_OBSERVED_MAGNITUDE } from "../domain/observations";
 
 const KEY_PATTERN = /^[A-Za-z0-9_.\-/: ]{1,250}$/;
 const keyMessage = "names use letters, digits, spaces and _ . - / : (1–250 characters)";
 
 export const TagKey = z.string().regex(KEY_PATTERN, keyMessage).refine((k) => !k.includes("="), "tag keys may not contain '='");
-export const Tags = z.record(TagKey, z.string().max(5000)).refine((t) => Object.keys(t).length <= 100, "at most 100 tags");
-export const TagPatch = z.record(TagKey, z.string().max(5000).nullable()).openapi({
-  description: "Keys set to a string are added or replaced; keys set to null are removed",
-});
+export const MAX_TAGS = 100;
+export const Tags = z
+  .record(TagKey, z.string().max(5000))
+  .refine((t) => Object.keys(t).length <= MAX_TAGS, `at most ${MAX_TAGS} tags`)
+  .openapi({ maxProperties: MAX_TAGS });
+export const TagPatch = z
+  .record(TagKey, z.string().max(5000).nullable())
+  .refine((t) => Object.keys(t).length <= 2 * MAX_TAGS, `at most ${2 * MAX_TAGS} tag changes`)
+  .openapi({ maxProperties: 2 * MAX_TAGS, description: "Keys set to a string are added or replaced; keys set to null are removed" });
 
 export const Metrics = z
   .record(z.string().regex(KEY_PATTERN, keyMessage), z.number().finite())
   .refine((m) => Object.keys(m).length <= 1000, "at most 1000 metrics")
-  .openapi({ example: { accuracy: 0.93, auc: 0.971 } });
+  .openapi({ maxProperties: 1000, example: { accuracy: 0.93, auc: 0.971 } });
+
+/** Live observations: values bounded so a window's sum of squares can never overflow (domain/observations.ts). */
+export const ObservedMetrics = z
+  .record(z.string().regex(KEY_PATTERN, keyMessage), z.number().min(-MAX_OBSERVED_MAGNITUDE).max(MAX_OBSERVED_MAGNITUDE))
+  .openapi({ example: { correct: 1, latency_ms: 41.5 } });
 
 export const Params = z
   .record(z.string().regex(KEY_PATTERN, keyMessage), z.union([z.string().max(5000), z.number().finite(), z.boolean()]))
   .refine((p) => Object.keys(p).length <= 1000, "at most 1000 params")
-  .openapi({ example: { learning_rate: 0.05, max_depth: 8, early_stopping: true } });
+  .openapi({ maxProperties: 1000, example: { learning_rate: 0.05, max_depth: 8, early_stopping: true } });
 
 export const SignatureField = z.strictObject({
   name: z.string().min(1).max(250),
@@ -55,9 +67,9 @@ export const Semver = z
   .refine((v) => semver.valid(v) === v && !v.includes("+"), "semver must be a valid semantic version such as 2.1.0 (no 'v' prefix, no build metadata)")
   .openapi({ example: "2.1.0" });
 
-export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "sha256 is 64 lowercase hex characters");
+export const Sha256 = z.string().max(64).regex(/^[0-9a-f]{64}$/, "sha256 is 64 lowercase hex characters");
 
-export const ArtifactPath = z.string().superRefine((p, ctx) => {
+export const ArtifactPath = z.string().max(MAX_ARTIFACT_PATH_BYTES).superRefine((p, ctx) => {
   const problem = validateArtifactPath(p);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
@@ -70,10 +82,15 @@ export const DeclaredArtifact = z.strictObject({
   size: z.number().int().min(0).max(MAX_ARTIFACT_BYTES),
   sha256: Sha256,
   content_type: z.string().min(1).max(255).regex(/^[\x21-\x7e][\x20-\x7e]*$/, "content_type must be printable ASCII").optional(),
+  media_type: z
+    .enum(LAYER_MEDIA_TYPE_VALUES)
+    .optional()
+    .openapi({ description: "The CNCF ModelPack layer type this file is pulled as through /v2/ (default: inferred from the path; docs/oci.md)" }),
 });
 
 export const ModelName = z
   .string()
+  .max(128)
   .regex(MODEL_NAME_PATTERN, "model names start with a letter or digit and use letters, digits, '.', '_' and '-' (at most 128)");
 
 export const ModelCreate = z
@@ -102,7 +119,7 @@ export const VersionCreate = z
     semver: Semver,
     description: z.string().max(10_000).optional().openapi({ description: "Why this version exists (the changelog)" }),
     run_id: z.string().min(1).max(256).nullish(),
-    git_commit: z.string().regex(/^[0-9a-f]{7,64}$/, "git_commit is 7–64 lowercase hex characters").nullish(),
+    git_commit: z.string().max(64).regex(/^[0-9a-f]{7,64}$/, "git_commit is 7–64 lowercase hex characters").nullish(),
     source: z.string().max(2000).nullish(),
     dataset: Dataset.nullish(),
     metrics: Metrics.optional(),
@@ -137,7 +154,7 @@ export const VersionStatus = z.enum(["PENDING", "READY", "FAILED"]);
 export const VersionStage = z.enum(["Production", "Staging", "Archived", "None"]);
 
 export const Artifact = z
-  .object({ path: z.string(), size: z.number(), sha256: z.string(), content_type: z.string(), url: z.string() })
+  .object({ path: z.string(), size: z.number(), sha256: z.string(), content_type: z.string(), media_type: z.string().optional(), url: z.string() })
   .openapi("Artifact");
 
 export const Version = z
@@ -164,6 +181,16 @@ export const Version = z
       .nullable(),
     tags: z.record(z.string(), z.string()),
     artifacts: z.array(Artifact),
+    rollouts: z
+      .array(
+        z.object({
+          rollout_id: z.string(),
+          ref: z.string(),
+          arm: z.enum(["stable", "candidate"]),
+          weight: z.number().openapi({ description: "The candidate's share in percent; the stable arm answers the rest" }),
+        }),
+      )
+      .openapi({ description: "The version's part in the rollouts running on the model: candidate at 12.5% of Production, or the stable arm" }),
     created_at: z.string(),
     created_by: z.string(),
   })
@@ -202,6 +229,10 @@ export const RefHistoryEntry = z
     actor: z.string(),
     reason: z.string(),
     at: z.string(),
+    rollout: z
+      .object({ id: z.string(), stable_version: z.number(), candidate_version: z.number() })
+      .nullable()
+      .openapi({ description: "The rollout the entry belongs to (start, promote, abort, rollback), naming both arms; null for plain moves" }),
   })
   .openapi("RefHistoryEntry");
 
@@ -215,7 +246,8 @@ export const TokenCreate = z
   .strictObject({
     name: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9 ._@:-]*$/, "token names use letters, digits, spaces and . _ @ : -"),
     role: Role,
-    model_glob: z.string().min(1).max(256).regex(/^[A-Za-z0-9._*?-]+$/, "model_glob uses model-name characters and the wildcards * and ?").optional(),
+    // Lists filter with SQL GLOB, whose pattern D1 limits to 50 bytes (the characters allowed are ASCII).
+    model_glob: z.string().min(1).max(50).regex(/^[A-Za-z0-9._*?-]+$/, "model_glob uses model-name characters and the wildcards * and ?").optional(),
     expires_at: z.iso.datetime().nullish(),
   })
   .openapi("TokenCreate", { example: { name: "ci-github", role: "publisher", model_glob: "fraud-*" } });

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
-import { createToken, listTokens, revokeToken } from "../store/tokens";
-import { errorsFor, json, jsonBody, mutationOf, paged, PageQuery, router } from "./openapi";
+import { contextOf } from "../registry/context";
+import { createToken, listTokens, revokeToken } from "../registry/tokens";
+import { errorsFor, json, jsonBody, paged, PageQuery, router } from "./openapi";
 import { Token, TokenCreate, TokenWithSecret } from "./schemas";
 
 export const tokens = router();
@@ -19,7 +20,7 @@ tokens.openapi(
     request: jsonBody(TokenCreate),
     responses: { 201: json(TokenWithSecret, "The token and its secret"), ...errorsFor(400, 401, 403) },
   }),
-  async (c) => c.json(await createToken(await mutationOf(c), c.req.valid("json")), 201),
+  async (c) => c.json(await createToken(await contextOf(c), c.req.valid("json")), 201),
 );
 
 tokens.openapi(
@@ -34,7 +35,7 @@ tokens.openapi(
   }),
   async (c) => {
     const { limit, cursor, include_revoked } = c.req.valid("query");
-    return c.json(await listTokens(c.var.db, { limit, cursor }, include_revoked === "true"), 200);
+    return c.json(await listTokens(await contextOf(c), { limit, cursor }, include_revoked === "true"), 200);
   },
 );
 
@@ -48,5 +49,5 @@ tokens.openapi(
     request: { params: z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) }) },
     responses: { 200: json(Token, "The revoked token"), ...errorsFor(400, 401, 403, 404) },
   }),
-  async (c) => c.json(await revokeToken(await mutationOf(c), c.req.valid("param").id), 200),
+  async (c) => c.json(await revokeToken(await contextOf(c), c.req.valid("param").id), 200),
 );

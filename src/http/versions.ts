@@ -1,11 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import { parseVersionKey } from "../domain/versions";
-import { notify, versionCreatedEvents } from "../registry/events";
-import { assertSemverRule } from "../registry/semver";
-import { requireModel } from "../store/models";
-import { createVersion, getVersionView, listVersions, updateVersion } from "../store/versions";
-import { baseUrl, errorsFor, json, jsonBody, ModelNameParam, mutationOf, paged, PageQuery, router, VersionParam } from "./openapi";
+import { contextOf } from "../registry/context";
+import { createVersion, getVersion, listVersions, updateVersion } from "../registry/versions";
+import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, router, VersionParam } from "./openapi";
 import { Version, VersionCreate, VersionPatch, VersionStage, VersionStatus } from "./schemas";
 
 export const versions = router();
@@ -29,14 +27,7 @@ versions.openapi(
       ...errorsFor(400, 401, 403, 404, 409, 422),
     },
   }),
-  async (c) => {
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, c.req.valid("param").name);
-    await assertSemverRule(m.db, model, c.req.valid("json"));
-    const created = await createVersion(m, model, c.req.valid("json"), baseUrl(c));
-    notify(c, ...versionCreatedEvents(created));
-    return c.json(created, 201);
-  },
+  async (c) => c.json(await createVersion(await contextOf(c), c.req.valid("param").name, c.req.valid("json")), 201),
 );
 
 versions.openapi(
@@ -59,9 +50,8 @@ versions.openapi(
   }),
   async (c) => {
     const { limit, cursor, status, stage, archived } = c.req.valid("query");
-    const model = await requireModel(c.var.db, c.req.valid("param").name);
     const filter = { status, stage, archived: archived === undefined ? undefined : archived === "true" };
-    return c.json(await listVersions(c.var.db, model, filter, { limit, cursor }, baseUrl(c)), 200);
+    return c.json(await listVersions(await contextOf(c), c.req.valid("param").name, filter, { limit, cursor }), 200);
   },
 );
 
@@ -77,8 +67,7 @@ versions.openapi(
   }),
   async (c) => {
     const { name, v } = c.req.valid("param");
-    const model = await requireModel(c.var.db, name);
-    return c.json(await getVersionView(c.var.db, model, parseVersionKey(v), baseUrl(c)), 200);
+    return c.json(await getVersion(await contextOf(c), name, parseVersionKey(v)), 200);
   },
 );
 
@@ -95,8 +84,6 @@ versions.openapi(
   }),
   async (c) => {
     const { name, v } = c.req.valid("param");
-    const m = await mutationOf(c);
-    const model = await requireModel(m.db, name);
-    return c.json(await updateVersion(m, model, parseVersionKey(v), c.req.valid("json"), baseUrl(c)), 200);
+    return c.json(await updateVersion(await contextOf(c), name, parseVersionKey(v), c.req.valid("json")), 200);
   },
 );

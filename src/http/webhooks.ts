@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import { ALL_EVENTS, WEBHOOK_EVENTS } from "../domain/webhooks";
-import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks } from "../store/webhooks";
-import { errorsFor, json, jsonBody, mutationOf, paged, PageQuery, router } from "./openapi";
+import { contextOf } from "../registry/context";
+import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks } from "../registry/webhooks";
+import { errorsFor, json, jsonBody, paged, PageQuery, router } from "./openapi";
 
 export const webhooks = router();
 
@@ -81,7 +82,7 @@ webhooks.openapi(
     request: jsonBody(WebhookCreate),
     responses: { 201: json(WebhookWithSecret, "The webhook and its signing secret"), ...errorsFor(400, 401, 403) },
   }),
-  async (c) => c.json(await createWebhook(await mutationOf(c), c.req.valid("json")), 201),
+  async (c) => c.json(await createWebhook(await contextOf(c), c.req.valid("json")), 201),
 );
 
 webhooks.openapi(
@@ -96,7 +97,7 @@ webhooks.openapi(
   }),
   async (c) => {
     const { limit, cursor, include_deleted } = c.req.valid("query");
-    return c.json(await listWebhooks(c.var.db, { limit, cursor }, include_deleted === "true"), 200);
+    return c.json(await listWebhooks(await contextOf(c), { limit, cursor }, include_deleted === "true"), 200);
   },
 );
 
@@ -110,7 +111,7 @@ webhooks.openapi(
     request: { params: IdParams },
     responses: { 200: json(Webhook, "The webhook"), ...errorsFor(400, 401, 403, 404) },
   }),
-  async (c) => c.json(await getWebhook(c.var.db, c.req.valid("param").id), 200),
+  async (c) => c.json(await getWebhook(await contextOf(c), c.req.valid("param").id), 200),
 );
 
 webhooks.openapi(
@@ -123,7 +124,7 @@ webhooks.openapi(
     request: { params: IdParams },
     responses: { 200: json(Webhook, "The deleted webhook"), ...errorsFor(400, 401, 403, 404) },
   }),
-  async (c) => c.json(await deleteWebhook(await mutationOf(c), c.req.valid("param").id), 200),
+  async (c) => c.json(await deleteWebhook(await contextOf(c), c.req.valid("param").id), 200),
 );
 
 webhooks.openapi(
@@ -136,5 +137,5 @@ webhooks.openapi(
     request: { params: IdParams, query: z.object(PageQuery) },
     responses: { 200: json(paged(Delivery), "A page of deliveries, newest first"), ...errorsFor(400, 401, 403, 404) },
   }),
-  async (c) => c.json(await listDeliveries(c.var.db, c.req.valid("param").id, c.req.valid("query")), 200),
+  async (c) => c.json(await listDeliveries(await contextOf(c), c.req.valid("param").id, c.req.valid("query")), 200),
 );

@@ -9,7 +9,8 @@ import { Hono } from "hono";
 import { authorize } from "../auth/middleware";
 import type { AppEnv } from "../env";
 import { decodeArtifactPath, IMMUTABLE_CACHE_CONTROL, serveArtifact } from "../http/artifacts";
-import { findArtifactTarget, servableArtifact } from "../store/artifacts";
+import { readServableArtifact } from "../registry/artifacts";
+import { contextOf } from "../registry/context";
 import { doesNotExist, invalidParameter, MlflowError } from "./errors";
 import { artifactLocationOf, listDirectory } from "./mapping";
 import { requireModelVersionRow, verifiedArtifactsOf } from "./queries";
@@ -41,8 +42,8 @@ artifactProxy.get(`${DOWNLOAD_PREFIX}*`, async (c) => {
   const location = artifactLocationOf(decodeArtifactPath(segments));
   if (!location || location.path === "") throw doesNotExist(`No artifact at '${segments.join("/")}': artifacts live under models/NAME/versions/N/PATH`);
   authorize(principal, "reader", location.model);
-  const target = await findArtifactTarget(c.var.db, location.model, { number: location.number }, location.path);
-  const response = await serveArtifact(c, servableArtifact(target), { cacheControl: IMMUTABLE_CACHE_CONTROL });
+  const address = { model: location.model, version: { number: location.number }, path: location.path };
+  const response = await serveArtifact(c, await readServableArtifact(await contextOf(c), address), { cacheControl: IMMUTABLE_CACHE_CONTROL });
   // As MLflow's server does, so a browser never renders an artifact on edgereg's origin.
   response.headers.set("Content-Disposition", `attachment; filename="${location.path.split("/").pop()!.replace(/["\\]/g, "_")}"`);
   return response;

@@ -3,16 +3,10 @@
  * such as `name LIKE 'fraud-%' AND tags.team = 'risk'`, and order_by is a list of `key [ASC|DESC]`. Pure; the store
  * turns the parsed clauses into SQL.
  */
+import { likeToGlob, type FilterClause, type NumberComparator, type OrderBy, type StringComparator } from "../domain/search";
 import { invalidParameter } from "./errors";
 
-export type StringComparator = "=" | "!=" | "LIKE" | "ILIKE";
-export type NumberComparator = "=" | "!=" | "<" | "<=" | ">" | ">=";
-
-export type FilterClause =
-  | { kind: "attribute"; key: string; comparator: StringComparator; value: string }
-  | { kind: "attribute"; key: string; comparator: "IN"; value: string[] }
-  | { kind: "attribute"; key: string; comparator: NumberComparator; value: number }
-  | { kind: "tag"; key: string; comparator: StringComparator; value: string };
+export { likeToGlob, type FilterClause, type NumberComparator, type OrderBy, type StringComparator } from "../domain/search";
 
 interface Grammar {
   stringAttributes: readonly string[];
@@ -46,11 +40,22 @@ type Token =
   | { type: "op"; text: string }
   | { type: "list"; items: string[] };
 
+/**
+ * D1's limits, met here so a filter is refused as INVALID_PARAMETER_VALUE instead of failing in SQL: a statement
+ * binds at most 100 parameters (a clause binds at most 2; an IN list binds as one JSON value), and LIKE and GLOB
+ * patterns are at most 50 bytes.
+ */
+export const MAX_FILTER_CLAUSES = 32;
+export const MAX_IN_VALUES = 1000;
+export const MAX_LIKE_PATTERN_BYTES = 50;
+export const MAX_FILTER_LENGTH = 65_536;
+
 const STRING_COMPARATORS: readonly string[] = ["=", "!=", "LIKE", "ILIKE"];
 const NUMBER_COMPARATORS: readonly string[] = ["=", "!=", "<", "<=", ">", ">="];
 
 export function parseFilter(filter: string | undefined, grammar: Grammar): FilterClause[] {
   if (!filter || filter.trim() === "") return [];
+  if (filter.length > MAX_FILTER_LENGTH) throw invalidParameter(`Invalid filter: it is ${filter.length} characters long; at most ${MAX_FILTER_LENGTH} are allowed.`);
   const tokens = tokenize(filter);
   const clauses: FilterClause[] = [];
   let i = 0;
@@ -60,6 +65,7 @@ export function parseFilter(filter: string | undefined, grammar: Grammar): Filte
       throw invalidParameter(`Invalid filter '${filter}'. Could not be parsed: expected comparisons such as name = 'x' joined by AND.`);
     }
     clauses.push(clauseOf(left.text, comparator.text.toUpperCase(), right, grammar));
+    if (clauses.length > MAX_FILTER_CLAUSES) throw invalidParameter(`Invalid filter: at most ${MAX_FILTER_CLAUSES} comparisons may be joined by AND.`);
     i += 3;
     const next = tokens[i];
     if (!next) return clauses;
@@ -74,7 +80,7 @@ function clauseOf(identifier: string, comparator: string, right: Token, grammar:
   const { kind, key } = identifierOf(identifier, grammar);
   if (kind === "tag") {
     if (!STRING_COMPARATORS.includes(comparator)) throw invalidParameter(`Invalid comparator for tag: ${comparator}`);
-    return { kind, key, comparator: comparator as StringComparator, value: quotedValue(right, "tag") };
+    return boundedPattern({ kind, key, comparator: comparator as StringComparator, value: quotedValue(right, "tag") });
   }
   if (grammar.numericAttributes.includes(key)) {
     if (!NUMBER_COMPARATORS.includes(comparator)) throw invalidParameter(`Invalid comparator for attribute ${key}: ${comparator}`);
@@ -86,10 +92,26 @@ function clauseOf(identifier: string, comparator: string, right: Token, grammar:
     if (!grammar.listAttributes.includes(key) || right.type !== "list") {
       throw invalidParameter(`Only the 'run_id' attribute supports comparison with a list of quoted string values.`);
     }
+    if (right.items.length > MAX_IN_VALUES) throw invalidParameter(`Invalid filter: an IN list holds at most ${MAX_IN_VALUES} values; got ${right.items.length}.`);
     return { kind, key, comparator: "IN", value: right.items };
   }
   if (!STRING_COMPARATORS.includes(comparator)) throw invalidParameter(`Invalid comparator for attribute: ${comparator}`);
-  return { kind, key, comparator: comparator as StringComparator, value: quotedValue(right, "attribute") };
+  return boundedPattern({ kind, key, comparator: comparator as StringComparator, value: quotedValue(right, "attribute") });
+}
+
+const utf8 = new TextEncoder();
+
+/** The pattern SQLite sees (LIKE as GLOB, ILIKE as LIKE) must fit D1's 50 bytes. */
+function boundedPattern<C extends { comparator: StringComparator; value: string }>(clause: C): C {
+  if (clause.comparator !== "LIKE" && clause.comparator !== "ILIKE") return clause;
+  const pattern = clause.comparator === "LIKE" ? likeToGlob(clause.value) : clause.value;
+  const bytes = utf8.encode(pattern).length;
+  if (bytes > MAX_LIKE_PATTERN_BYTES) {
+    throw invalidParameter(
+      `Invalid filter: the ${clause.comparator} pattern '${clause.value.slice(0, 80)}' is ${bytes} bytes as stored; at most ${MAX_LIKE_PATTERN_BYTES} are allowed (use = for longer exact values).`,
+    );
+  }
+  return clause;
 }
 
 /** `name`, `attribute.name`, `tags.team`, `tag.team`, ``tags.`my key` `` or `tags."my key"`. */
@@ -186,11 +208,6 @@ function tokenize(input: string): Token[] {
   return tokens;
 }
 
-export interface OrderBy {
-  key: string;
-  ascending: boolean;
-}
-
 /** `name`, `name DESC`, `` `last_updated_timestamp` asc ``; a key may appear once. */
 export function parseOrderBy(clauses: readonly string[] | undefined, grammar: Grammar): OrderBy[] {
   const parsed: OrderBy[] = [];
@@ -212,19 +229,4 @@ export function parseOrderBy(clauses: readonly string[] | undefined, grammar: Gr
     parsed.push({ key, ascending: direction !== "desc" });
   }
   return parsed;
-}
-
-/**
- * MLflow's LIKE is case-sensitive; SQLite's is not, but its GLOB is. `%` and `_` become `*` and `?`, and GLOB's
- * own wildcards in the pattern are bracketed so they match themselves.
- */
-export function likeToGlob(pattern: string): string {
-  let glob = "";
-  for (const ch of pattern) {
-    if (ch === "%") glob += "*";
-    else if (ch === "_") glob += "?";
-    else if (ch === "*" || ch === "?" || ch === "[") glob += `[${ch}]`;
-    else glob += ch;
-  }
-  return glob;
 }

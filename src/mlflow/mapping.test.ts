@@ -7,7 +7,6 @@ import {
   canonicalMlflowStage,
   encodePageToken,
   listDirectory,
-  mlflowSemver,
   mlflowStatus,
   pageOffsetOf,
   versionArtifactUri,
@@ -48,11 +47,6 @@ describe("versions", () => {
     expect(message(() => versionNumberOf("1.0.0"))).toBe("INVALID_PARAMETER_VALUE: Parameter 'version' must be an integer, got '1.0.0'.");
     expect(() => versionNumberOf("0")).toThrow(MlflowError);
     expect(() => versionNumberOf("-1")).toThrow(MlflowError);
-  });
-
-  it("assigns MLflow-created versions a prerelease semver after the highest number", () => {
-    expect(mlflowSemver(0)).toBe("0.0.0-mlflow.1");
-    expect(mlflowSemver(41)).toBe("0.0.0-mlflow.42");
   });
 });
 

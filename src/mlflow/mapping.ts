@@ -42,14 +42,12 @@ export function versionNumberOf(raw: string): number {
 }
 
 /**
- * MLflow clients never choose a semver, so edgereg assigns `0.0.0-mlflow.K`: a prerelease, so semver ranges such as
- * `^1.0` never select it and it makes no compatibility claim; K is one more than the highest version number when the
- * version is created (the number MLflow reports, unless a version was created concurrently). A client that wants a
- * real semver passes it as the tag `edgereg.semver`.
+ * MLflow clients never choose a semver, so edgereg gives a version `0.0.0-mlflow.N`, N being its own number (the one
+ * MLflow reports), assigned by the same INSERT: a prerelease, so semver ranges such as `^1.0` never select it and it
+ * makes no compatibility claim. A client that wants a real semver passes it as the tag `edgereg.semver`.
  */
-export const MLFLOW_SEMVER_PREFIX = "0.0.0-mlflow.";
+export const MLFLOW_PRERELEASE = "mlflow";
 export const SEMVER_TAG = "edgereg.semver";
-export const mlflowSemver = (highestNumber: number) => `${MLFLOW_SEMVER_PREFIX}${highestNumber + 1}`;
 
 /**
  * MLflow's alias API names aliases only: a stage name would move a stage ref past its gates, and edgereg's reserved

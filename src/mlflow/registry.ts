@@ -1,30 +1,28 @@
 /**
- * MLflow's Model Registry REST API (mlflow/protos/model_registry.proto) under /api/2.0/mlflow, over edgereg's store:
- * every write is the same store call, with the same rules and audit events, as the /v1 route that does it.
+ * MLflow's Model Registry REST API (mlflow/protos/model_registry.proto) under /api/2.0/mlflow, over edgereg's registry:
+ * every write is the same command, with the same rules, audit events and webhook events, as the /v1 route that does it.
  * These routes are not in /openapi.json (they follow MLflow's contract, not edgereg's); test/mlflow*.test.ts checks
  * their roles. the README section "MLflow clients" explains the mapping and what is not supported.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { z } from "zod";
 import { authorize } from "../auth/middleware";
 import { DomainError } from "../domain/errors";
 import type { AppEnv } from "../env";
-import { baseUrl, mutationOf } from "../http/openapi";
 import { ModelCreate, ModelPatch, Semver, Tags, VersionCreate, VersionPatch } from "../http/schemas";
-import { notify, versionCreatedEvents } from "../registry/events";
-import { assertSemverRule } from "../registry/semver";
-import { createModel, updateModel } from "../store/models";
 import { contextOf } from "../registry/context";
+import { createModel, updateModel } from "../registry/models";
 import { deleteRef, moveRef } from "../registry/refs";
-import { createVersion, updateVersion } from "../store/versions";
+import { createVersion, createVersionNumberedAs, updateVersion } from "../registry/versions";
 import { doesNotExist, invalidParameter, MlflowError } from "./errors";
 import { MODEL_VERSION_SEARCH, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH } from "./filter";
 import {
   aliasNameOf,
   canonicalMlflowStage,
   encodePageToken,
+  MLFLOW_PRERELEASE,
   MLFLOW_STAGES,
-  mlflowSemver,
   pageOffsetOf,
   SEMVER_TAG,
   versionNumberOf,
@@ -34,7 +32,6 @@ import {
   downloadUriOf,
   hasModelTag,
   hasVersionTag,
-  highestVersionNumber,
   latestVersions,
   modelVersionMessage,
   modelVersionMessages,
@@ -81,7 +78,7 @@ registry.post(`${API}/registered-models/create`, async (c) => {
   authorize(principal, "publisher", req.name);
   const input = checked(ModelCreate, { name: req.name, description: req.description ?? "", tags: tagRecord(req.tags) });
   try {
-    await createModel(await mutationOf(c), input);
+    await createModel(await contextOf(c), input);
   } catch (error) {
     if (error instanceof DomainError && error.code === "CONFLICT") {
       throw new MlflowError("RESOURCE_ALREADY_EXISTS", `Registered Model (name=${req.name}) already exists.`);
@@ -104,7 +101,7 @@ registry.patch(`${API}/registered-models/update`, async (c) => {
   authorize(principal, "publisher", req.name);
   await requireModelNamed(c.var.db, req.name);
   // As in MLflow, an update without a description clears it.
-  await updateModel(await mutationOf(c), req.name, checked(ModelPatch, { description: req.description ?? "" }));
+  await updateModel(await contextOf(c), req.name, checked(ModelPatch, { description: req.description ?? "" }));
   return ok(c, { registered_model: await registeredModelMessage(c.var.db, await requireModelNamed(c.var.db, req.name)) });
 });
 
@@ -168,7 +165,7 @@ registry.post(`${API}/registered-models/set-tag`, async (c) => {
   const req = await readMessage(c, { name: required, key: required, value: tagValue });
   authorize(principal, "publisher", req.name);
   await requireModelNamed(c.var.db, req.name);
-  await updateModel(await mutationOf(c), req.name, { tags: checked(Tags, { [req.key]: req.value }) });
+  await updateModel(await contextOf(c), req.name, { tags: checked(Tags, { [req.key]: req.value }) });
   return ok(c);
 });
 
@@ -177,7 +174,7 @@ registry.delete(`${API}/registered-models/delete-tag`, async (c) => {
   const req = await readMessage(c, { name: required, key: required });
   authorize(principal, "publisher", req.name);
   const model = await requireModelNamed(c.var.db, req.name);
-  if (await hasModelTag(c.var.db, model, req.key)) await updateModel(await mutationOf(c), req.name, { tags: { [req.key]: null } });
+  if (await hasModelTag(c.var.db, model, req.key)) await updateModel(await contextOf(c), req.name, { tags: { [req.key]: null } });
   return ok(c);
 });
 
@@ -238,38 +235,29 @@ registry.post(`${API}/model-versions/create`, async (c) => {
   const model = await requireModelNamed(c.var.db, req.name);
   const { [SEMVER_TAG]: chosen, ...otherTags } = tagRecord(req.tags);
   const fields = { description: req.description ?? "", run_id: req.run_id || null, source: req.source, tags: otherTags };
-  const m = await mutationOf(c);
-  // The same door as POST /v1/…/versions: the semver rule, then the insert.
-  const create = async (semver: string) => {
-    const input = checked(VersionCreate, { semver, ...fields });
-    await assertSemverRule(m.db, model, input);
-    return createVersion(m, model, input, baseUrl(c));
-  };
+  const ctx = await contextOf(c);
+  // The same command as POST /v1/…/versions; without a chosen semver, the number names it (0.0.0-mlflow.N).
   const created =
     chosen === undefined
-      ? await createWithAssignedSemver(create, () => highestVersionNumber(c.var.db, model))
-      : await create(checked(Semver, chosen)).catch((error) => {
+      ? await createVersionNumberedAs(ctx, req.name, MLFLOW_PRERELEASE, checked(MlflowVersionFields, fields))
+      : await createVersion(ctx, req.name, checked(VersionCreate, { semver: checked(Semver, chosen), ...fields })).catch((error) => {
           if (!isSemverConflict(error)) throw error;
           throw new MlflowError("RESOURCE_ALREADY_EXISTS", `Model version with ${SEMVER_TAG} ${chosen} already exists for ${req.name}.`);
         });
-  notify(c, ...versionCreatedEvents(created));
   const { version } = await requireModelVersionRow(c.var.db, req.name, created.number);
   return ok(c, { model_version: await modelVersionMessage(c.var.db, model, version) });
 });
 
+/** What an MLflow create may set of a version, checked as POST /v1/…/versions checks it. */
+const MlflowVersionFields = z.strictObject({
+  description: VersionCreate.shape.description,
+  run_id: VersionCreate.shape.run_id,
+  source: VersionCreate.shape.source,
+  tags: VersionCreate.shape.tags,
+});
+
 const isSemverConflict = (error: unknown) =>
   error instanceof DomainError && error.code === "CONFLICT" && (error.details as { field?: string } | undefined)?.field === "semver";
-
-/** A concurrent MLflow creation may claim the same assigned semver; the loser reads the highest number again. */
-async function createWithAssignedSemver<T>(create: (semver: string) => Promise<T>, highest: () => Promise<number>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await create(mlflowSemver(await highest()));
-    } catch (error) {
-      if (!isSemverConflict(error) || attempt >= 3) throw error;
-    }
-  }
-}
 
 registry.get(`${API}/model-versions/get`, async (c) => {
   const principal = await caller(c, "reader");
@@ -285,7 +273,7 @@ registry.patch(`${API}/model-versions/update`, async (c) => {
   authorize(principal, "publisher", req.name);
   const number = versionNumberOf(req.version);
   const { model } = await requireModelVersionRow(c.var.db, req.name, number);
-  await updateVersion(await mutationOf(c), model, { number }, checked(VersionPatch, { description: req.description ?? "" }), baseUrl(c));
+  await updateVersion(await contextOf(c), req.name, { number }, checked(VersionPatch, { description: req.description ?? "" }));
   const { version } = await requireModelVersionRow(c.var.db, req.name, number);
   return ok(c, { model_version: await modelVersionMessage(c.var.db, model, version) });
 });
@@ -343,8 +331,8 @@ registry.post(`${API}/model-versions/set-tag`, async (c) => {
   const req = await readMessage(c, { name: required, version: required, key: required, value: tagValue });
   authorize(principal, "publisher", req.name);
   const number = versionNumberOf(req.version);
-  const { model } = await requireModelVersionRow(c.var.db, req.name, number);
-  await updateVersion(await mutationOf(c), model, { number }, { tags: checked(Tags, { [req.key]: req.value }) }, baseUrl(c));
+  await requireModelVersionRow(c.var.db, req.name, number);
+  await updateVersion(await contextOf(c), req.name, { number }, { tags: checked(Tags, { [req.key]: req.value }) });
   return ok(c);
 });
 
@@ -353,9 +341,7 @@ registry.delete(`${API}/model-versions/delete-tag`, async (c) => {
   const req = await readMessage(c, { name: required, version: required, key: required });
   authorize(principal, "publisher", req.name);
   const number = versionNumberOf(req.version);
-  const { model, version } = await requireModelVersionRow(c.var.db, req.name, number);
-  if (await hasVersionTag(c.var.db, version, req.key)) {
-    await updateVersion(await mutationOf(c), model, { number }, { tags: { [req.key]: null } }, baseUrl(c));
-  }
+  const { version } = await requireModelVersionRow(c.var.db, req.name, number);
+  if (await hasVersionTag(c.var.db, version, req.key)) await updateVersion(await contextOf(c), req.name, { number }, { tags: { [req.key]: null } });
   return ok(c);
 });

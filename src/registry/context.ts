@@ -11,13 +11,15 @@ import type { RegistryEvent } from "../domain/webhooks";
 import type { AppEnv } from "../env";
 import type { Mutation } from "../store/audit";
 import type { Database } from "../store/db";
-import { dispatch, emitLater, emitterOf, type DeliveryQueue, type DeliveryTicket, type Emitter } from "./events";
+import { dispatch, emitLater, emitterOf, type DeliveryPolicy, type DeliveryQueue, type DeliveryTicket, type Emitter } from "./events";
 
 export interface CommandContext extends Mutation {
   principal: Principal;
   clock: Clock;
   /** Absolute origin the caller used, for links in answers (artifact URLs). */
   baseUrl: string;
+  /** Where webhooks may deliver (the deployment's WEBHOOK_ALLOW_PRIVATE_TARGETS), checked at creation and delivery. */
+  deliveryPolicy: DeliveryPolicy;
   /** Announces events to webhooks after the response; a command calls it only after its batch committed. */
   emit(...events: RegistryEvent[]): void;
   /**
@@ -41,6 +43,7 @@ export async function contextOf(c: Context<AppEnv>): Promise<CommandContext> {
     requestId: c.var.requestId,
     now: isoAt(clock.now()),
     baseUrl: new URL(c.req.url).origin,
+    deliveryPolicy: emitter.policy!,
     emit: (...events) => emitLater(emitter, events),
     deliver: (tickets) => dispatch(emitter, tickets),
   };
@@ -54,9 +57,11 @@ export function systemContext(options: {
   requestId: string;
   waitUntil: (promise: Promise<unknown>) => void;
   queue?: DeliveryQueue;
+  /** The deployment's WEBHOOK_ALLOW_PRIVATE_TARGETS; without it, deliveries reach public targets only. */
+  policy?: DeliveryPolicy;
 }): CommandContext {
-  const { db, clock, actor, requestId, waitUntil, queue } = options;
-  const emitter: Emitter = { db, clock, waitUntil, queue };
+  const { db, clock, actor, requestId, waitUntil, queue, policy } = options;
+  const emitter: Emitter = { db, clock, waitUntil, queue, policy };
   return {
     db,
     clock,
@@ -65,6 +70,7 @@ export function systemContext(options: {
     requestId,
     now: isoAt(clock.now()),
     baseUrl: "",
+    deliveryPolicy: policy ?? { allowPrivateTargets: false },
     emit: (...events) => emitLater(emitter, events),
     deliver: (tickets) => dispatch(emitter, tickets),
   };

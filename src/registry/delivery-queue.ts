@@ -16,7 +16,7 @@ import {
   requeueOverdue,
   type DeliveryTicket,
 } from "../store/deliveries";
-import { enqueue, send, type DeliveryQueue } from "./events";
+import { deliveryPolicyOf, enqueue, send, type DeliveryPolicy, type DeliveryQueue } from "./events";
 
 /** Longer than a receiver's 10 s timeout plus the writes around it. */
 const LEASE_MS = 15_000;
@@ -32,13 +32,14 @@ interface Consumer {
   clock: Clock;
   queue: DeliveryQueue;
   retryDelays: readonly number[];
+  policy: DeliveryPolicy;
 }
 
 /** The Worker's `queue` handler for both queues. */
 export async function consumeWebhookBatch(batch: MessageBatch<unknown>, env: Env, clock: Clock): Promise<void> {
   const queue = env.WEBHOOK_QUEUE;
   if (!queue) throw new Error("a webhook queue batch arrived but the WEBHOOK_QUEUE producer binding is missing");
-  const consumer: Consumer = { db: database(env.DB), clock, queue, retryDelays: retryDelaysOf(env.WEBHOOK_RETRY_DELAYS_S) };
+  const consumer: Consumer = { db: database(env.DB), clock, queue, retryDelays: retryDelaysOf(env.WEBHOOK_RETRY_DELAYS_S), policy: deliveryPolicyOf(env) };
   if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) await consumeDeadLetters(batch, consumer);
   else await consumeDeliveries(batch, consumer);
 }
@@ -74,7 +75,7 @@ async function consumeDeliveries(batch: MessageBatch<unknown>, consumer: Consume
   );
 }
 
-async function deliverOnce(message: Message<unknown>, ticket: DeliveryTicket, { db, clock, queue, retryDelays }: Consumer): Promise<void> {
+async function deliverOnce(message: Message<unknown>, ticket: DeliveryTicket, { db, clock, queue, retryDelays, policy }: Consumer): Promise<void> {
   const started = clock.now();
   const claim = await claimQueuedDelivery(db, ticket, isoAt(started), isoAt(started + LEASE_MS));
   if (claim.kind === "leased") {
@@ -88,7 +89,7 @@ async function deliverOnce(message: Message<unknown>, ticket: DeliveryTicket, { 
     return;
   }
   const delivery = claim.delivery;
-  const { status, error } = await send(delivery);
+  const { status, error } = await send(delivery, policy);
   const attempts = [...delivery.attempts, { at: isoAt(started), status, error }];
   const now = clock.now();
   if (isDelivered(status)) {

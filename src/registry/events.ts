@@ -17,6 +17,7 @@ import {
   subscribes,
   type RegistryEvent,
 } from "../domain/webhooks";
+import { privateTargetsAllowed, webhookTargetProblem } from "../domain/webhook-targets";
 import type { AppEnv } from "../env";
 import type { Database } from "../store/db";
 import type { DeliveryTicket } from "../store/deliveries";
@@ -32,12 +33,26 @@ const QUEUE_BATCH = 100;
 export type { DeliveryTicket } from "../store/deliveries";
 export type DeliveryQueue = Queue<DeliveryTicket>;
 
+/** Where deliveries may go: private targets only when WEBHOOK_ALLOW_PRIVATE_TARGETS says so. */
+export interface DeliveryPolicy {
+  allowPrivateTargets: boolean;
+}
+
+/** The safe default for any caller that doesn't pass the deployment's setting. */
+const PUBLIC_TARGETS_ONLY: DeliveryPolicy = { allowPrivateTargets: false };
+
+export const deliveryPolicyOf = (vars: { WEBHOOK_ALLOW_PRIVATE_TARGETS?: string }): DeliveryPolicy => ({
+  allowPrivateTargets: privateTargetsAllowed(vars.WEBHOOK_ALLOW_PRIVATE_TARGETS),
+});
+
 export interface Emitter {
   db: Database;
   clock: Clock;
   waitUntil(promise: Promise<unknown>): void;
   /** The webhook queue, when the deployment binds one; without it deliveries go out directly. */
   queue?: DeliveryQueue;
+  /** Where deliveries may go (WEBHOOK_ALLOW_PRIVATE_TARGETS); public targets only when absent. */
+  policy?: DeliveryPolicy;
 }
 
 /** The one call a route makes after its change committed: deliveries go out after the response. */
@@ -46,18 +61,24 @@ export function notify(c: Context<AppEnv>, ...events: RegistryEvent[]): void {
 }
 
 export function emitterOf(c: Context<AppEnv>): Emitter {
-  return { db: c.var.db, clock: c.var.clock, waitUntil: (p) => c.executionCtx.waitUntil(p), queue: c.env.WEBHOOK_QUEUE };
+  return {
+    db: c.var.db,
+    clock: c.var.clock,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+    queue: c.env.WEBHOOK_QUEUE,
+    policy: deliveryPolicyOf(c.env),
+  };
 }
 
 export function emitLater(emitter: Emitter, events: RegistryEvent[]): void {
   if (events.length === 0) return;
   emitter.waitUntil(
-    emit(emitter.db, emitter.clock, events, emitter.queue).catch((error) => console.error("webhook delivery failed to start", error)),
+    emit(emitter.db, emitter.clock, events, emitter.queue, emitter.policy).catch((error) => console.error("webhook delivery failed to start", error)),
   );
 }
 
 /** Records a delivery per subscribed webhook and event, then enqueues each (or makes each first attempt). */
-export async function emit(db: Database, clock: Clock, events: RegistryEvent[], queue?: DeliveryQueue): Promise<void> {
+export async function emit(db: Database, clock: Clock, events: RegistryEvent[], queue?: DeliveryQueue, policy = PUBLIC_TARGETS_ONLY): Promise<void> {
   const now = isoAt(clock.now());
   const rows: NewDelivery[] = [];
   const ordered = new Set<string>();
@@ -91,7 +112,7 @@ export async function emit(db: Database, clock: Clock, events: RegistryEvent[], 
   for (const r of rows) byWebhook.set(r.webhookId, [...(byWebhook.get(r.webhookId) ?? []), r]);
   await Promise.all(
     [...byWebhook.values()].map(async (queue) => {
-      for (const r of queue) await attemptDelivery(db, clock, r.id);
+      for (const r of queue) await attemptDelivery(db, clock, r.id, policy);
     }),
   );
 }
@@ -107,22 +128,24 @@ export async function enqueue(queue: DeliveryQueue, tickets: DeliveryTicket[]): 
 export async function dispatch(emitter: Emitter, tickets: DeliveryTicket[]): Promise<void> {
   if (emitter.queue) return enqueue(emitter.queue, tickets);
   const { db, clock } = emitter;
-  emitter.waitUntil(Promise.all(tickets.map((t) => attemptDelivery(db, clock, t.delivery))).catch((error) => console.error("redelivery failed", error)));
+  emitter.waitUntil(
+    Promise.all(tickets.map((t) => attemptDelivery(db, clock, t.delivery, emitter.policy))).catch((error) => console.error("redelivery failed", error)),
+  );
 }
 
 /** Retries whatever is due (the cron trigger calls this). */
-export async function retryDueDeliveries(db: Database, clock: Clock, limit = 100): Promise<number> {
+export async function retryDueDeliveries(db: Database, clock: Clock, limit = 100, policy = PUBLIC_TARGETS_ONLY): Promise<number> {
   const due = await dueDeliveries(db, isoAt(clock.now()), limit);
-  await Promise.all(due.map((id) => attemptDelivery(db, clock, id)));
+  await Promise.all(due.map((id) => attemptDelivery(db, clock, id, policy)));
   return due.length;
 }
 
 /** One signed POST; 2xx settles it, anything else schedules the next attempt or, after the last, fails it. */
-export async function attemptDelivery(db: Database, clock: Clock, id: string): Promise<void> {
+export async function attemptDelivery(db: Database, clock: Clock, id: string, policy = PUBLIC_TARGETS_ONLY): Promise<void> {
   const started = clock.now();
   const delivery = await claimDelivery(db, id, isoAt(started), isoAt(started + LEASE_MS));
   if (!delivery) return;
-  const { status, error } = await send(delivery);
+  const { status, error } = await send(delivery, policy);
   const attempts = [...delivery.attempts, { at: isoAt(started), status, error }];
   const now = clock.now();
   const next = nextAttemptAt(attempts.length, now);
@@ -138,16 +161,18 @@ export async function attemptDelivery(db: Database, clock: Clock, id: string): P
  * One signed POST of a recorded delivery: what both transports send. `X-Edgereg-Delivery` is the receiver's
  * idempotency key (the same on every retry and redelivery); `X-Edgereg-Sequence` numbers the model's events.
  */
-export async function send(delivery: {
-  id: string;
-  url: string;
-  secret: string;
-  event: string;
-  body: string;
-  sequence?: number;
-}): Promise<Pick<Attempt, "status" | "error">> {
-  let status: number | null = null;
-  let error: string | null = null;
+export async function send(
+  delivery: { id: string; url: string; secret: string; event: string; body: string; sequence?: number },
+  policy: DeliveryPolicy = PUBLIC_TARGETS_ONLY,
+): Promise<Pick<Attempt, "status" | "error">> {
+  // Checked again at delivery: the rule or the variable may have changed since the webhook was created.
+  const refused = webhookTargetProblem(delivery.url, { allowPrivate: policy.allowPrivateTargets });
+  if (refused !== null) return { status: null, error: refused };
+  return post(delivery);
+}
+
+/** One signed POST; redirects are not followed (a 3xx is a failed attempt), so a receiver cannot bounce it inward. */
+async function post(delivery: { id: string; url: string; event: string; secret: string; body: string; sequence?: number }): Promise<{ status: number | null; error: string | null }> {
   try {
     const response = await fetch(delivery.url, {
       method: "POST",
@@ -163,13 +188,11 @@ export async function send(delivery: {
       redirect: "manual",
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
-    status = response.status;
     await response.body?.cancel();
-    if (!isDelivered(status)) error = `the receiver answered ${status}`;
+    return { status: response.status, error: isDelivered(response.status) ? null : `the receiver answered ${response.status}` };
   } catch (e) {
-    error = (e instanceof Error ? e.message : String(e)).slice(0, ERROR_CHARS);
+    return { status: null, error: (e instanceof Error ? e.message : String(e)).slice(0, ERROR_CHARS) };
   }
-  return { status, error };
 }
 
 /** A new version is created, and READY at once when it declares no artifacts. */

@@ -7,18 +7,18 @@
 import { authorize } from "../auth/principal";
 import { percentToBasisPoints } from "../domain/canary";
 import type { AutoRollbackRule } from "../domain/policy";
-import { startingPlan, type RolloutStatus } from "../domain/rollout";
+import { outcomeOf, startingPlan, type RolloutOutcome, type RolloutStatus } from "../domain/rollout";
 import type { VersionKey } from "../domain/versions";
 import { requireModel } from "../store/models";
 import type { Page, Paged } from "../store/pagination";
 import * as store from "../store/rollouts";
-import { abComparison, type ABComparison } from "./ab";
+import { analyseRollouts, type ABComparison, type ArmDifferences } from "./ab";
 import type { CommandContext } from "./context";
 import { rolloutEvent } from "./events";
 import { gateRolloutStart } from "./gates";
 
 export type { RolloutEventView, RolloutView } from "../store/rollouts";
-export type { ABComparison } from "./ab";
+export type { ABComparison, ArmDifferences } from "./ab";
 /** Reads by model row, for doors that already hold the model (the UI's model page). */
 export { getRollout, listRollouts } from "../store/rollouts";
 export { abComparison } from "./ab";
@@ -104,24 +104,47 @@ export async function abortRollout(ctx: CommandContext, modelName: string, ref: 
 
 type Reader = Pick<CommandContext, "db" | "principal">;
 
-export type RolloutDetail = store.RolloutView & { history: store.RolloutEventView[]; ab: ABComparison | null };
+export type RolloutDetail = store.RolloutView & {
+  history: store.RolloutEventView[];
+  ab: ABComparison | null;
+  /** every observed metric's difference between the arms, with warnings for non-judged metrics that got worse */
+  differences: ArmDifferences | null;
+};
 
 /** The ref's active rollout, else its latest, with every change and the A/B comparison of its arms. */
 export async function readRollout(ctx: Reader, modelName: string, ref: string): Promise<RolloutDetail> {
   authorize(ctx.principal, "reader", modelName);
   const model = await requireModel(ctx.db, modelName);
   const rollout = await store.getRollout(ctx.db, model, ref);
-  return { ...rollout, ab: await abComparison(ctx.db, model, rollout.id) };
+  const analysis = (await analyseRollouts(ctx.db, model, [rollout.id])).get(rollout.id);
+  return { ...rollout, ab: analysis?.ab ?? null, differences: analysis?.differences ?? null };
 }
 
-/** A model's rollouts, newest first. */
+/** A rollout's whole life: every weight change, how it ended (with the closing event's evidence), and its A/B result. */
+export type RolloutRecord = RolloutDetail & {
+  outcome: RolloutOutcome | null;
+  /** The event that closed it (promote, abort, rollback, auto_rollback); null while active */
+  ending: store.RolloutEventView | null;
+};
+
+/** A model's rollouts, past and active, newest first, each with its whole life. */
 export async function readRollouts(
   ctx: Reader,
   modelName: string,
   filter: { ref?: string; status?: RolloutStatus },
   page: Page,
-): Promise<Paged<store.RolloutView>> {
+): Promise<Paged<RolloutRecord>> {
   authorize(ctx.principal, "reader", modelName);
   const model = await requireModel(ctx.db, modelName);
-  return store.listRollouts(ctx.db, model, filter, page);
+  const listed = await store.listRollouts(ctx.db, model, filter, page);
+  const ids = listed.items.map((r) => r.id);
+  const [events, analyses] = await Promise.all([store.eventsOf(ctx.db, ids), analyseRollouts(ctx.db, model, ids)]);
+  const items = listed.items.map((rollout): RolloutRecord => {
+    const history = events.get(rollout.id)!;
+    const last = history.at(-1);
+    const outcome = outcomeOf(rollout.status, last?.action);
+    const analysis = analyses.get(rollout.id);
+    return { ...rollout, history, ab: analysis?.ab ?? null, differences: analysis?.differences ?? null, outcome, ending: outcome === null ? null : (last ?? null) };
+  });
+  return { ...listed, items };
 }

@@ -8,11 +8,12 @@
  * serialised writes enforce them without a read-then-write race.
  */
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { conflict, notFound, unprocessable } from "../domain/errors";
+import { conflict, modelNotFound, notFound, unprocessable } from "../domain/errors";
 import { describeKey, type VersionKey, type VersionStatus } from "../domain/versions";
 import { auditInsertIfChanged, type Mutation } from "./audit";
-import { headBlob, putBlob } from "./blobs";
+import { blobKey, putBlob } from "./blobs";
 import type { Database } from "./db";
+import { isReadableBlobStored, type ScopedMutation } from "./dedup";
 import type { ModelRow } from "./models";
 import { artifacts, models, versions } from "./schema";
 import { markReadyIfVerified, type ArtifactRow, type VersionRow } from "./versions";
@@ -52,7 +53,7 @@ export async function findArtifactTarget(db: Database, modelName: string, key: V
     .leftJoin(artifacts, and(eq(artifacts.versionId, versions.id), eq(artifacts.path, path)))
     .where(eq(models.name, modelName))
     .get();
-  if (!row) throw notFound(`model '${modelName}' does not exist`, { model: modelName });
+  if (!row) throw modelNotFound(modelName);
   if (!row.version) throw missingVersion(modelName, key);
   return { model: row.model, version: row.version, path, artifact: row.artifact };
 }
@@ -101,31 +102,12 @@ export function uploadableArtifact(target: ArtifactTarget): ArtifactRow {
 const where = (t: ArtifactTarget) => `version ${t.version.number} of model '${t.model.name}'`;
 
 /**
- * True when these bytes are already stored and verified (for any version), so an upload is acknowledged without
- * reading it. R2 is asked too, so a blob removed behind the registry's back is stored again rather than trusted.
- * 422 when the stored bytes with this sha256 have another size: the declaration is wrong and can never verify.
+ * SQL: a live multipart session is assembling these bytes in the blob's own key (the half of the invariant that
+ * blocks verification). Sessions assembling under a staging key never touch the blob, so they block nothing.
  */
-export async function isBlobStored(db: Database, bucket: R2Bucket, artifact: ArtifactRow): Promise<boolean> {
-  const verified = await db
-    .select({ size: artifacts.size })
-    .from(artifacts)
-    .where(and(eq(artifacts.sha256, artifact.sha256), isNotNull(artifacts.verifiedAt)))
-    .get();
-  if (!verified) return false;
-  if (verified.size !== artifact.size) {
-    throw unprocessable(`sha256 ${artifact.sha256} is stored with ${verified.size} bytes, but this artifact declares ${artifact.size}`, {
-      reason: "size_mismatch",
-      expected_size: artifact.size,
-      stored_size: verified.size,
-    });
-  }
-  return (await headBlob(bucket, artifact.sha256))?.size === artifact.size;
-}
-
-/** SQL: a live multipart session is writing these bytes (the half of the invariant that blocks verification). */
 export function multipartInProgress(sha256: string, now: string) {
   return sql`EXISTS (SELECT 1 FROM uploads u JOIN artifacts a ON a.version_id = u.version_id AND a.path = u.path
-    WHERE a.sha256 = ${sha256} AND u.status = 'open' AND u.updated_at > ${idleCutoff(now)})`;
+    WHERE a.sha256 = ${sha256} AND u.status = 'open' AND u.r2_key = ${blobKey(sha256)} AND u.updated_at > ${idleCutoff(now)})`;
 }
 
 export interface Verification {
@@ -175,11 +157,13 @@ export interface UploadOutcome {
 }
 
 /**
- * Single-request upload: acknowledged without reading the body when the bytes are already stored; otherwise
- * streamed into R2, which checks size and SHA-256 before committing.
+ * Single-request upload: acknowledged without reading the body when the caller can read a version whose verified
+ * bytes are these; otherwise streamed into R2, which checks size and SHA-256 before committing (so a blob stored
+ * for a model the caller cannot read is replaced only by identical bytes, and the answer is the same as if it
+ * had not been there).
  */
 export async function uploadArtifact(
-  m: Mutation,
+  m: ScopedMutation,
   bucket: R2Bucket,
   target: ArtifactTarget,
   body: ReadableStream<Uint8Array> | null,
@@ -187,7 +171,7 @@ export async function uploadArtifact(
 ): Promise<UploadOutcome> {
   const artifact = uploadableArtifact(target);
   if (artifact.verifiedAt) return { artifact, stored: false, versionStatus: target.version.status };
-  if (await isBlobStored(m.db, bucket, artifact)) return recordVerified(m, target, artifact, { deduplicated: true });
+  if (await isReadableBlobStored(m.db, bucket, artifact, m.principal.modelGlob)) return recordVerified(m, target, artifact, { deduplicated: true });
   if (await isMultipartInProgress(m.db, artifact.sha256, m.now)) throw multipartConflict(artifact);
   await putBlob(bucket, artifact.sha256, artifact.size, body, contentLength);
   return recordVerified(m, target, artifact, { deduplicated: false });

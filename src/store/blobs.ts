@@ -44,53 +44,60 @@ export async function getBlob(bucket: R2Bucket, sha256: string, range?: ByteRang
   return bucket.get(blobKey(sha256), range ? { range } : undefined);
 }
 
-/** Starts an R2 multipart upload that assembles straight into the blob's key; returns R2's upload id. */
-export async function createBlobUpload(bucket: R2Bucket, sha256: string, uploadId: string): Promise<string> {
-  const upload = await bucket.createMultipartUpload(blobKey(sha256), { customMetadata: { [UPLOAD_MARKER]: uploadId } });
+/**
+ * Where a multipart upload assembles when it may not write the blob's key: verified bytes with its sha256 are
+ * stored already, under a version the uploader cannot read. The bytes are checked there, then the blob is used.
+ */
+export const stagingKey = (uploadId: string) => `uploads/${uploadId}`;
+
+/** Starts an R2 multipart upload assembling into `key` (the blob's, or a staging key); returns R2's upload id. */
+export async function createBlobUpload(bucket: R2Bucket, key: string, uploadId: string): Promise<string> {
+  const upload = await bucket.createMultipartUpload(key, { customMetadata: { [UPLOAD_MARKER]: uploadId } });
   return upload.uploadId;
 }
 
 /** Streams one part; its size is checked here, its bytes only when the whole object is verified. */
 export async function putBlobPart(
   bucket: R2Bucket,
-  sha256: string,
+  key: string,
   r2UploadId: string,
   partNumber: number,
   size: number,
   body: ReadableStream<Uint8Array> | null,
   contentLength: number | null,
 ): Promise<UploadedPart> {
-  const upload = bucket.resumeMultipartUpload(blobKey(sha256), r2UploadId);
+  const upload = bucket.resumeMultipartUpload(key, r2UploadId);
   const expected = { size, partNumber };
   return refuseBodies(() => upload.uploadPart(partNumber, fixedLength(body, expected, contentLength)), expected);
 }
 
 /** Assembles the parts; null when R2 no longer knows the upload (already completed or aborted). */
-export async function completeBlobUpload(
-  bucket: R2Bucket,
-  sha256: string,
-  r2UploadId: string,
-  parts: UploadedPart[],
-): Promise<R2Object | null> {
+export async function completeBlobUpload(bucket: R2Bucket, key: string, r2UploadId: string, parts: UploadedPart[]): Promise<R2Object | null> {
   try {
-    return await bucket.resumeMultipartUpload(blobKey(sha256), r2UploadId).complete(parts);
+    return await bucket.resumeMultipartUpload(key, r2UploadId).complete(parts);
   } catch (error) {
     if (isNoSuchUpload(error)) return null;
+    // A part sent again while completing: R2 holds a newer part than the one D1 listed.
+    if (isInvalidPart(error)) {
+      throw conflict("a part was sent again while this upload was completing; send complete again once every part has been answered", {
+        reason: "parts_changed",
+      });
+    }
     throw error;
   }
 }
 
-export async function abortBlobUpload(bucket: R2Bucket, sha256: string, r2UploadId: string): Promise<void> {
+export async function abortBlobUpload(bucket: R2Bucket, key: string, r2UploadId: string): Promise<void> {
   try {
-    await bucket.resumeMultipartUpload(blobKey(sha256), r2UploadId).abort();
+    await bucket.resumeMultipartUpload(key, r2UploadId).abort();
   } catch (error) {
     if (!isNoSuchUpload(error)) throw error;
   }
 }
 
-/** SHA-256 and size of the stored object, streamed through the runtime's digest (no bytes held in memory). */
-export async function digestBlob(bucket: R2Bucket, sha256: string): Promise<{ sha256: string; size: number } | null> {
-  const object = await bucket.get(blobKey(sha256));
+/** SHA-256 and size of the object at `key`, streamed through the runtime's digest (no bytes held in memory). */
+export async function digestObject(bucket: R2Bucket, key: string): Promise<{ sha256: string; size: number } | null> {
+  const object = await bucket.get(key);
   if (!object) return null;
   const digest = new crypto.DigestStream("SHA-256");
   await object.body.pipeTo(digest);
@@ -101,14 +108,26 @@ export async function digestBlob(bucket: R2Bucket, sha256: string): Promise<{ sh
  * Deletes the blob only when it still holds the bytes that upload assembled: a correct single upload that
  * landed meanwhile stays. (R2 has no conditional delete; the window left is the head→delete round trip.)
  */
-export async function deleteBlobAssembledBy(bucket: R2Bucket, sha256: string, uploadId: string): Promise<void> {
-  if (await isAssembledBy(bucket, sha256, uploadId)) await bucket.delete(blobKey(sha256));
+export async function deleteBlobAssembledBy(bucket: R2Bucket, key: string, uploadId: string): Promise<void> {
+  if (await isAssembledBy(bucket, key, uploadId)) await bucket.delete(key);
 }
 
-/** True when the blob is the object that upload assembled: R2 completed it, whatever D1 recorded since. */
-export async function isAssembledBy(bucket: R2Bucket, sha256: string, uploadId: string): Promise<boolean> {
-  const object = await bucket.head(blobKey(sha256));
+/** True when the object at `key` is the one that upload assembled: R2 completed it, whatever D1 recorded since. */
+export async function isAssembledBy(bucket: R2Bucket, key: string, uploadId: string): Promise<boolean> {
+  const object = await bucket.head(key);
   return object?.customMetadata?.[UPLOAD_MARKER] === uploadId;
+}
+
+/**
+ * After staged bytes verified: the blob already holds them, so the staged copy goes. Should the blob have gone
+ * meanwhile (collected as unreferenced), the staged bytes become the blob, checked by R2 against the sha256 again.
+ */
+export async function adoptStaged(bucket: R2Bucket, key: string, sha256: string, size: number): Promise<void> {
+  if ((await headBlob(bucket, sha256))?.size !== size) {
+    const staged = await bucket.get(key);
+    if (staged) await bucket.put(blobKey(sha256), staged.body.pipeThrough(new FixedLengthStream(size)), { sha256 });
+  }
+  await bucket.delete(key);
 }
 
 export interface StoredBlob {
@@ -188,9 +207,12 @@ async function refuseBodies<T>(write: () => Promise<T>, expected: Expected): Pro
     if (expected.bodyFailed) throw badRequest("the request body ended before all its bytes arrived", { reason: "body_incomplete" });
     const message = error instanceof Error ? error.message : String(error);
     if (/\(10037\)|SHA-256 checksum/i.test(message)) {
-      throw unprocessable(`the body's SHA-256 differs from the declared ${expected.sha256}`, {
+      // R2's refusal names the digest it computed ("Actual SHA-256 was: …"); without it, the received one is unknown.
+      const received = /Actual SHA-256 was:\s*([0-9a-f]{64})/i.exec(message)?.[1]?.toLowerCase() ?? null;
+      throw unprocessable(`the body's SHA-256 is ${received ?? "different"}, not the declared ${expected.sha256}`, {
         reason: "sha256_mismatch",
         expected_sha256: expected.sha256,
+        actual_sha256: received,
       });
     }
     if (/FixedLengthStream|expected bytes|too many bytes/i.test(message)) throw sizeMismatch(expected, null);
@@ -210,6 +232,8 @@ function sizeMismatch({ size, partNumber }: Expected, received: number | null) {
     ...(partNumber === undefined ? {} : { part: partNumber }),
   });
 }
+
+const isInvalidPart = (error: unknown) => /\(10025\)|parts could not be found/i.test(String((error as Error)?.message ?? error));
 
 const isNoSuchUpload = (error: unknown) => /\(10024\)|multipart upload does not exist/i.test(String((error as Error)?.message ?? error));
 

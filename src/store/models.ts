@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { conflict, notFound } from "../domain/errors";
+import { conflict, modelNotFound } from "../domain/errors";
 import { auditInsert, type Mutation } from "./audit";
 import { inList, isUniqueViolation, type Database } from "./db";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
@@ -28,7 +28,7 @@ export async function findModel(db: Database, name: string): Promise<ModelRow | 
 
 export async function requireModel(db: Database, name: string): Promise<ModelRow> {
   const model = await findModel(db, name);
-  if (!model) throw notFound(`model '${name}' does not exist`, { model: name });
+  if (!model) throw modelNotFound(name);
   return model;
 }
 
@@ -78,13 +78,16 @@ export interface ModelFilter {
 /** Ordered by name; the cursor is the last name seen. */
 export async function listModels(db: Database, filter: ModelFilter, page: Page): Promise<Paged<ModelView>> {
   const after = decodeCursor(page.cursor, z.object({ name: z.string() }));
+  const tagPairs = Object.entries(filter.tags ?? {});
   const where = and(
-    filter.q ? sql`${models.name} LIKE ${"%" + escapeLike(filter.q) + "%"} ESCAPE '\\'` : undefined,
+    // instr, not LIKE: D1 refuses LIKE patterns over 50 bytes, and a search may be 128 characters.
+    filter.q ? sql`instr(lower(${models.name}), lower(${filter.q})) > 0` : undefined,
     filter.glob && filter.glob !== "*" ? sql`${models.name} GLOB ${filter.glob}` : undefined,
-    ...Object.entries(filter.tags ?? {}).map(
-      ([key, value]) =>
-        sql`EXISTS (SELECT 1 FROM model_tags t WHERE t.model_id = ${models.id} AND t.key = ${key} AND t.value = ${value})`,
-    ),
+    // Every pair binds as one JSON parameter: D1 allows 100 bound parameters per statement.
+    tagPairs.length > 0
+      ? sql`(SELECT COUNT(*) FROM model_tags t JOIN json_each(${JSON.stringify(tagPairs)}) p
+              ON t.key = p.value ->> 0 AND t.value = p.value ->> 1 WHERE t.model_id = ${models.id}) = ${tagPairs.length}`
+      : undefined,
     after ? gt(models.name, after.name) : undefined,
   );
   const rows = await db.select().from(models).where(where).orderBy(asc(models.name)).limit(page.limit + 1);
@@ -169,4 +172,13 @@ function toView(
   };
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
+/** Names within `slack` characters of `length`, at most `limit`: the candidates a "did you mean" compares. */
+export async function modelNamesNear(db: Database, length: number, slack: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ name: models.name })
+    .from(models)
+    .where(sql`length(${models.name}) BETWEEN ${length - slack} AND ${length + slack}`)
+    .orderBy(asc(models.name))
+    .limit(limit);
+  return rows.map((r) => r.name);
+}

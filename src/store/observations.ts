@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { EMPTY_AGGREGATE, type Aggregate } from "../domain/observations";
 import type { Database } from "./db";
@@ -63,6 +63,22 @@ export function totalsQuery(db: Database, versionId: string, metric: string, fro
 }
 
 export const totalsOf = (rows: Aggregate[]): Aggregate => rows[0] ?? EMPTY_AGGREGATE;
+
+/** Every metric's totals for each of the given versions over [from, until), in one query. */
+export function totalsByMetric(db: Database, versionIds: string[], from: string, until?: string) {
+  return db
+    .select({
+      versionId: observations.versionId,
+      metric: observations.metric,
+      count: sql<number>`SUM(${observations.count})`,
+      sum: sql<number>`SUM(${observations.sum})`,
+      sumSquares: sql<number>`SUM(${observations.sumSquares})`,
+    })
+    .from(observations)
+    .where(and(inArray(observations.versionId, versionIds), gte(observations.windowStart, from), until ? lt(observations.windowStart, until) : undefined))
+    .groupBy(observations.versionId, observations.metric)
+    .orderBy(observations.metric);
+}
 
 export interface ObservationWindow {
   version: number;

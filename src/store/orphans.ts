@@ -81,6 +81,7 @@ function expiredSessions(db: Database, idleBefore: string, limit: number) {
       path: uploads.path,
       sha256: artifacts.sha256,
       size: artifacts.size,
+      r2Key: uploads.r2Key,
       r2UploadId: uploads.r2UploadId,
       parts: sql<number>`(SELECT COUNT(*) FROM upload_parts p WHERE p.upload_id = ${uploads.id})`,
       createdAt: uploads.createdAt,
@@ -147,7 +148,7 @@ export async function collectOrphans(m: Mutation, bucket: R2Bucket, graceMs: num
 async function collectUploads(m: Mutation, bucket: R2Bucket, idleBefore: string): Promise<number> {
   let collected = 0;
   for (const session of await expiredSessions(m.db, idleBefore, UPLOADS_PER_RUN)) {
-    await abortBlobUpload(bucket, session.sha256, session.r2UploadId);
+    await abortBlobUpload(bucket, session.r2Key, session.r2UploadId);
     const [aborted] = await m.db.batch([
       m.db
         .update(uploads)

@@ -4,7 +4,7 @@
  */
 import { aliasedTable, and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Aggregate } from "../domain/observations";
-import type { RefHistoryView } from "./refs";
+import { historyRolloutColumns, historyRolloutOf, joinHistoryRollout, type RefHistoryView } from "./refs";
 import { auditView, type AuditEvent } from "./audit";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
@@ -85,7 +85,7 @@ export async function modelRefHistory(db: Database, model: ModelRow, limit: numb
 }
 
 function historyQuery(db: Database) {
-  return db
+  const query = db
     .select({
       model: modelName,
       ref: refHistory.ref,
@@ -96,11 +96,13 @@ function historyQuery(db: Database) {
       actor: refHistory.actor,
       reason: refHistory.reason,
       at: refHistory.at,
+      ...historyRolloutColumns,
     })
     .from(refHistory)
     .innerJoin(models, eq(models.id, refHistory.modelId))
     .leftJoin(fromVersion, eq(fromVersion.id, refHistory.fromVersionId))
     .leftJoin(toVersion, eq(toVersion.id, refHistory.toVersionId));
+  return joinHistoryRollout(query);
 }
 
 type HistoryRow = Awaited<ReturnType<ReturnType<typeof historyQuery>["all"]>>[number];
@@ -114,6 +116,7 @@ const changeOf = (r: HistoryRow): RefChangeSummary => ({
   actor: r.actor,
   reason: r.reason,
   at: r.at,
+  rollout: historyRolloutOf(r),
 });
 
 export interface ArmTotals {

@@ -1,5 +1,6 @@
-import { and, desc, eq, sql } from "drizzle-orm";
-import { DEFAULT_POLICY, PolicySchema, type Policy } from "../domain/policy";
+import { and, desc, eq, notInArray, sql } from "drizzle-orm";
+import { DEFAULT_POLICY, PolicySchema, storedPolicy, type Policy } from "../domain/policy";
+import { ROLLOUT_MARKS } from "../domain/refs";
 import { auditInsert, type Mutation } from "./audit";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
@@ -9,7 +10,7 @@ import type { VersionRow } from "./versions";
 /** The stored policy, or the default for a model that never set one. */
 export async function getPolicy(db: Database, model: ModelRow): Promise<Policy> {
   const row = await db.select({ policy: policies.policy }).from(policies).where(eq(policies.modelId, model.id)).get();
-  return row ? PolicySchema.parse(row.policy) : DEFAULT_POLICY;
+  return row ? storedPolicy(row.policy) : DEFAULT_POLICY;
 }
 
 /** Replaces the whole policy (absent parts check nothing), audited with the policy before and after. */
@@ -50,7 +51,7 @@ export async function promotionFacts(db: Database, model: ModelRow, candidate: V
   ]);
   const row = champion[0];
   return {
-    policy: policyRows[0] ? PolicySchema.parse(policyRows[0].policy) : DEFAULT_POLICY,
+    policy: policyRows[0] ? storedPolicy(policyRows[0].policy) : DEFAULT_POLICY,
     wasInStaging: staged.length > 0,
     champion: row ? { number: row.number, metrics: row.metrics as Record<string, number> } : null,
   };
@@ -64,7 +65,7 @@ export interface LastMove {
   at: string;
 }
 
-/** The newest change of a ref that moved it (a rollout's start only claims a generation). */
+/** The newest change of a ref that moved it (a rollout's start, abort and rollback only claim a generation). */
 export async function lastMove(db: Database, model: ModelRow, ref: string): Promise<LastMove | null> {
   const row = await db
     .select({
@@ -75,7 +76,7 @@ export async function lastMove(db: Database, model: ModelRow, ref: string): Prom
       at: refHistory.at,
     })
     .from(refHistory)
-    .where(and(eq(refHistory.modelId, model.id), eq(refHistory.ref, ref), sql`${refHistory.action} != 'rollout_start'`))
+    .where(and(eq(refHistory.modelId, model.id), eq(refHistory.ref, ref), notInArray(refHistory.action, [...ROLLOUT_MARKS])))
     .orderBy(desc(refHistory.generation))
     .limit(1)
     .get();

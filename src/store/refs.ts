@@ -64,6 +64,8 @@ export interface RefChange {
   evidence?: Record<string, unknown>;
   /** A condition that must still hold when the batch runs, or nothing of it lands (see guardedAuditInsert). */
   guard?: SQL;
+  /** The rollout this change belongs to: recorded on the history entry, and the audit row names its candidate. */
+  rollout?: { id: string; candidateNumber: number; before?: Record<string, unknown> };
 }
 
 /**
@@ -83,6 +85,7 @@ export function refChangeStatements(m: Mutation, model: ModelRow, name: string, 
     actor: m.actor,
     reason: change.reason,
     at: m.now,
+    rolloutId: change.rollout?.id ?? null,
   });
   const write = change.to
     ? m.db
@@ -96,9 +99,10 @@ export function refChangeStatements(m: Mutation, model: ModelRow, name: string, 
   const entry = {
     action: change.auditAction,
     model: model.name,
-    version: change.to?.number ?? null,
+    // Every rollout.* event names the candidate, whichever arm the ref ends on (before/after say where the ref was).
+    version: change.rollout ? change.rollout.candidateNumber : (change.to?.number ?? null),
     ref: name,
-    before: { version: state.current?.number ?? null },
+    before: { version: state.current?.number ?? null, ...change.rollout?.before },
     after: { version: change.to?.number ?? null, generation, ...change.evidence },
     reason: change.reason,
   };
@@ -254,6 +258,35 @@ export interface RefHistoryView {
   actor: string;
   reason: string;
   at: string;
+  /** The rollout the entry belongs to, naming both arms; null for plain moves. */
+  rollout: HistoryRollout | null;
+}
+
+export interface HistoryRollout {
+  id: string;
+  stable_version: number;
+  candidate_version: number;
+}
+
+const stableOfRollout = aliasedTable(versions, "rollout_stable");
+const candidateOfRollout = aliasedTable(versions, "rollout_candidate");
+
+/** Columns naming an entry's rollout and its arms; join with `joinHistoryRollout`. */
+export const historyRolloutColumns = {
+  rolloutId: refHistory.rolloutId,
+  rolloutStable: sql<number | null>`${stableOfRollout.number}`.as("rollout_stable_number"),
+  rolloutCandidate: sql<number | null>`${candidateOfRollout.number}`.as("rollout_candidate_number"),
+};
+
+export function joinHistoryRollout<Q extends { leftJoin: (...args: any[]) => any }>(query: Q): Q {
+  return query
+    .leftJoin(rollouts, eq(rollouts.id, refHistory.rolloutId))
+    .leftJoin(stableOfRollout, eq(stableOfRollout.id, rollouts.stableVersionId))
+    .leftJoin(candidateOfRollout, eq(candidateOfRollout.id, rollouts.candidateVersionId)) as Q;
+}
+
+export function historyRolloutOf(r: { rolloutId: string | null; rolloutStable: number | null; rolloutCandidate: number | null }): HistoryRollout | null {
+  return r.rolloutId === null ? null : { id: r.rolloutId, stable_version: r.rolloutStable!, candidate_version: r.rolloutCandidate! };
 }
 
 /** Newest first; the cursor is the last generation seen. */
@@ -261,7 +294,7 @@ export async function listRefHistory(db: Database, model: ModelRow, name: string
   const after = decodeCursor(page.cursor, z.object({ generation: z.number().int() }));
   const fromVersion = aliasedTable(versions, "from_version");
   const toVersion = aliasedTable(versions, "to_version");
-  const rows = await db
+  const query = db
     .select({
       generation: refHistory.generation,
       action: refHistory.action,
@@ -270,17 +303,28 @@ export async function listRefHistory(db: Database, model: ModelRow, name: string
       actor: refHistory.actor,
       reason: refHistory.reason,
       at: refHistory.at,
+      ...historyRolloutColumns,
     })
     .from(refHistory)
     .leftJoin(fromVersion, eq(fromVersion.id, refHistory.fromVersionId))
-    .leftJoin(toVersion, eq(toVersion.id, refHistory.toVersionId))
+    .leftJoin(toVersion, eq(toVersion.id, refHistory.toVersionId));
+  const rows = await joinHistoryRollout(query)
     .where(and(eq(refHistory.modelId, model.id), eq(refHistory.ref, name), after ? lt(refHistory.generation, after.generation) : undefined))
     .orderBy(desc(refHistory.generation))
     .limit(page.limit + 1);
   return pageOf(
     rows,
     page,
-    (r) => ({ generation: r.generation, action: r.action, from_version: r.from, to_version: r.to, actor: r.actor, reason: r.reason, at: r.at }),
+    (r) => ({
+      generation: r.generation,
+      action: r.action,
+      from_version: r.from,
+      to_version: r.to,
+      actor: r.actor,
+      reason: r.reason,
+      at: r.at,
+      rollout: historyRolloutOf(r),
+    }),
     (r) => ({ generation: r.generation }),
   );
 }

@@ -9,9 +9,10 @@ import { z } from "zod";
 import { basisPointsToPercent, newSalt } from "../domain/canary";
 import { conflict, notFound } from "../domain/errors";
 import { nextStep, startingPlan, type RolloutStatus } from "../domain/rollout";
+import type { RefAction } from "../domain/refs";
 import type { VersionKey } from "../domain/versions";
 import { auditInsert, type Mutation } from "./audit";
-import { isUniqueViolation, type Database } from "./db";
+import { inList, isUniqueViolation, type Database } from "./db";
 import type { ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
 import { readRef, refChangeStatements, type RefMove, type RefState } from "./refs";
@@ -161,7 +162,8 @@ export async function startRollout(m: Mutation, model: ModelRow, ref: string, in
       to: stable,
       reason: input.reason,
       auditAction: "rollout.start",
-      evidence: { rollout_id: id, candidate_version: candidate.number, weight: view.weight, steps: view.steps, salt, ...input.evidence },
+      rollout: { id, candidateNumber: candidate.number },
+      evidence: { ...armsOf(id, stable.number, candidate.number), weight: view.weight, steps: view.steps, salt, ...input.evidence },
     });
     try {
       await m.db.batch([
@@ -216,8 +218,8 @@ export async function changeWeight(m: Mutation, model: ModelRow, ref: string, ch
           model: model.name,
           version: active.candidate,
           ref,
-          before: { rollout_id: rollout.id, weight: basisPointsToPercent(rollout.weightBp) },
-          after: { rollout_id: rollout.id, weight: basisPointsToPercent(weightBp), seq: active.seq + 1 },
+          before: { ...armsOfActive(active), weight: basisPointsToPercent(rollout.weightBp) },
+          after: { ...armsOfActive(active), weight: basisPointsToPercent(weightBp), seq: active.seq + 1 },
           reason,
         }),
       ]);
@@ -238,7 +240,8 @@ export async function promoteRollout(m: Mutation, model: ModelRow, ref: string, 
       to: { versionId: rollout.candidateVersionId, number: active.candidate },
       reason,
       auditAction: "rollout.promote",
-      evidence: { rollout_id: rollout.id, stable_version: active.stable, weight: basisPointsToPercent(rollout.weightBp) },
+      rollout: { id: rollout.id, candidateNumber: active.candidate },
+      evidence: { ...armsOfActive(active), weight: basisPointsToPercent(rollout.weightBp) },
     });
     try {
       await m.db.batch([...closeStatements(m, active, "promoted", "promote", reason, null), ...statements]);
@@ -249,22 +252,14 @@ export async function promoteRollout(m: Mutation, model: ModelRow, ref: string, 
   }
 }
 
-/** Closes the rollout; the ref keeps pointing at the stable version. */
+/** Closes the rollout; the ref keeps pointing at the stable version, and its history records the abort. */
 export async function abortRollout(m: Mutation, model: ModelRow, ref: string, reason: string): Promise<RolloutView> {
   for (let attempt = 0; ; attempt++) {
-    const active = await requireActive(m.db, model, ref);
+    const [state, active] = await Promise.all([readRef(m.db, model, ref), requireActive(m.db, model, ref)]);
     try {
       await m.db.batch([
         ...closeStatements(m, active, "aborted", "abort", reason, null),
-        auditInsert(m, {
-          action: "rollout.abort",
-          model: model.name,
-          version: active.stable,
-          ref,
-          before: { rollout_id: active.rollout.id, status: "active", weight: basisPointsToPercent(active.rollout.weightBp) },
-          after: { rollout_id: active.rollout.id, status: "aborted" },
-          reason,
-        }),
+        ...closingRefStatements(m, model, state, active, { action: "rollout_abort", auditAction: "rollout.abort", status: "aborted", reason }).statements,
       ]);
       return rolloutView({ ...active, rollout: { ...active.rollout, status: "aborted", updatedAt: m.now, endedAt: m.now } });
     } catch (error) {
@@ -275,7 +270,8 @@ export async function abortRollout(m: Mutation, model: ModelRow, ref: string, re
 
 /**
  * A rollback on a ref with an active rollout ends the canary (status rolled_back); the ref still points at the
- * stable version. If the rollout ended meanwhile, the caller's picture is stale: 409 rather than a second move.
+ * stable version, and its history records the rollback. If the rollout ended meanwhile, the caller's picture is
+ * stale: 409 rather than a second move.
  */
 export async function rollBackRollout(
   m: Mutation,
@@ -286,28 +282,51 @@ export async function rollBackRollout(
 ): Promise<RefMove & { rollout_id: string }> {
   const action = options.action ?? "rollback";
   for (let attempt = 0; ; attempt++) {
-    const active = await readActive(m.db, model, name);
+    const [current, active] = await Promise.all([attempt === 0 ? state : readRef(m.db, model, name), readActive(m.db, model, name)]);
     if (!active) throw conflict(`the rollout on ${name} ended concurrently`, { ref: name, rollout_id: state.activeRolloutId });
     const id = active.rollout.id;
     try {
-      await m.db.batch([
-        ...closeStatements(m, active, "rolled_back", action, options.reason, options.evidence ?? null),
-        auditInsert(m, {
-          action: `rollout.${action}`,
-          model: model.name,
-          version: active.stable,
-          ref: name,
-          before: { rollout_id: id, status: "active", weight: basisPointsToPercent(active.rollout.weightBp) },
-          after: { rollout_id: id, status: "rolled_back", ...options.evidence },
-          reason: options.reason,
-        }),
-      ]);
-      return { ref: name, version: active.stable, previous_version: active.stable, generation: state.generation, rollout_id: id };
+      const { generation, statements } = closingRefStatements(m, model, current, active, {
+        action: `rollout_${action}`,
+        auditAction: `rollout.${action}`,
+        status: "rolled_back",
+        reason: options.reason,
+        evidence: options.evidence,
+      });
+      await m.db.batch([...closeStatements(m, active, "rolled_back", action, options.reason, options.evidence ?? null), ...statements]);
+      return { ref: name, version: active.stable, previous_version: active.stable, generation, rollout_id: id };
     } catch (error) {
       if (!isRaceLost(error, attempt)) throw error;
     }
   }
 }
+
+/**
+ * The ref's side of a rollout that ends without a promote: a history entry that claims the next generation but
+ * leaves the ref on the stable version, and the audit event naming both arms.
+ */
+function closingRefStatements(
+  m: Mutation,
+  model: ModelRow,
+  state: RefState,
+  active: ActiveRolloutState,
+  close: { action: RefAction; auditAction: string; status: RolloutStatus; reason: string; evidence?: Record<string, unknown> },
+) {
+  const { rollout } = active;
+  const arms = armsOfActive(active);
+  return refChangeStatements(m, model, rollout.ref, state, {
+    action: close.action,
+    to: { versionId: rollout.stableVersionId, number: active.stable },
+    reason: close.reason,
+    auditAction: close.auditAction,
+    rollout: { id: rollout.id, candidateNumber: active.candidate, before: { ...arms, status: "active", weight: basisPointsToPercent(rollout.weightBp) } },
+    evidence: { ...arms, status: close.status, ...close.evidence },
+  });
+}
+
+/** What every rollout audit event carries, so each names the rollout, its stable and its candidate the same way. */
+const armsOf = (rolloutId: string, stable: number, candidate: number) => ({ rollout_id: rolloutId, stable_version: stable, candidate_version: candidate });
+const armsOfActive = (active: ActiveRolloutState) => armsOf(active.rollout.id, active.stable, active.candidate);
 
 /** The active rollout on a ref, else its latest, with every event oldest first. */
 export async function getRollout(db: Database, model: ModelRow, ref: string): Promise<RolloutView & { history: RolloutEventView[] }> {
@@ -322,6 +341,17 @@ export async function getRollout(db: Database, model: ModelRow, ref: string): Pr
   ]);
   const row = rows[0];
   if (!row) throw notFound(`${ref} of model '${model.name}' has had no rollout`, { model: model.name, ref });
+  return { ...rolloutView(row), history: events.map(eventView) };
+}
+
+/** One rollout of the model by id, active or ended, with every event oldest first; 404 when the model has no such rollout. */
+export async function getRolloutById(db: Database, model: ModelRow, id: string): Promise<RolloutView & { history: RolloutEventView[] }> {
+  const [rows, events] = await db.batch([
+    rolloutQuery(db).where(and(eq(rollouts.modelId, model.id), eq(rollouts.id, id))),
+    db.select().from(rolloutEvents).where(eq(rolloutEvents.rolloutId, id)).orderBy(asc(rolloutEvents.seq)),
+  ]);
+  const row = rows[0];
+  if (!row) throw notFound(`model '${model.name}' has no rollout '${id}'`, { model: model.name, rollout_id: id });
   return { ...rolloutView(row), history: events.map(eventView) };
 }
 
@@ -345,6 +375,15 @@ export async function listRollouts(
     .orderBy(desc(rollouts.createdAt), desc(rollouts.id))
     .limit(page.limit + 1);
   return pageOf(rows, page, rolloutView, (r) => ({ created_at: r.rollout.createdAt, id: r.rollout.id }));
+}
+
+/** Every event of each rollout, oldest first, in one query. */
+export async function eventsOf(db: Database, rolloutIds: readonly string[]): Promise<Map<string, RolloutEventView[]>> {
+  const byRollout = new Map<string, RolloutEventView[]>(rolloutIds.map((id) => [id, []]));
+  if (rolloutIds.length === 0) return byRollout;
+  const rows = await db.select().from(rolloutEvents).where(inList(rolloutEvents.rolloutId, rolloutIds)).orderBy(asc(rolloutEvents.rolloutId), asc(rolloutEvents.seq));
+  for (const row of rows) byRollout.get(row.rolloutId)!.push(eventView(row));
+  return byRollout;
 }
 
 function eventInsert(

@@ -77,6 +77,8 @@ export const artifacts = sqliteTable(
     size: integer("size").notNull(),
     sha256: text("sha256").notNull(),
     contentType: text("content_type").notNull(),
+    /** The CNCF ModelPack layer type declared at creation (weight, weight config, doc, code, dataset); null: inferred from the path. */
+    mediaType: text("media_type"),
     /** Null until the bytes under blobs/sha256/<sha256> were verified for this version. */
     verifiedAt: text("verified_at"),
   },
@@ -112,8 +114,14 @@ export const refHistory = sqliteTable(
     actor: text("actor").notNull(),
     reason: text("reason").notNull().default(""),
     at: text("at").notNull(),
+    /** The rollout an entry belongs to (its start, promote, abort or rollback); null for plain moves. */
+    rolloutId: text("rollout_id"),
   },
-  (t) => [uniqueIndex("ref_history_generation").on(t.modelId, t.ref, t.generation)],
+  (t) => [
+    uniqueIndex("ref_history_generation").on(t.modelId, t.ref, t.generation),
+    // Point-in-time resolve seeks a ref's newest entry at or before an instant.
+    index("ref_history_by_time").on(t.modelId, t.ref, t.at),
+  ],
 );
 
 export const rollouts = sqliteTable(
@@ -139,6 +147,10 @@ export const rollouts = sqliteTable(
     // One active rollout per ref, enforced by the database rather than by a read-then-write.
     uniqueIndex("rollouts_one_active_per_ref").on(t.modelId, t.ref).where(sql`status = 'active'`),
     index("rollouts_by_model").on(t.modelId, t.createdAt),
+    // Point-in-time resolve: the newest rollout on a ref started by an instant, and the rollouts a version was an arm of.
+    index("rollouts_by_ref").on(t.modelId, t.ref, t.createdAt),
+    index("rollouts_by_candidate").on(t.candidateVersionId),
+    index("rollouts_by_stable").on(t.stableVersionId),
   ],
 );
 
@@ -188,6 +200,25 @@ export const tokens = sqliteTable(
     revokedAt: text("revoked_at"),
   },
   (t) => [index("tokens_by_created").on(t.createdAt)],
+);
+
+/**
+ * Admin UI sign-ins. The browser's cookie holds a random session id; only its SHA-256 is stored. A session lives
+ * until it expires or is ended (sign-out), and only while the token it was opened with is active.
+ */
+export const uiSessions = sqliteTable(
+  "ui_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    /** The token signed in with; null for the bootstrap admin (ADMIN_TOKEN). */
+    tokenId: text("token_id").references(() => tokens.id),
+    /** Bootstrap admin only: SHA-256 of ADMIN_TOKEN at sign-in, so rotating the secret ends its sessions. */
+    adminSecretHash: text("admin_secret_hash"),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    endedAt: text("ended_at"),
+  },
+  (t) => [index("ui_sessions_by_token").on(t.tokenId)],
 );
 
 /** Append-only: no route updates or deletes a row. */
@@ -340,3 +371,15 @@ export const rateLimits = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index("rate_limits_by_window").on(t.windowStart)],
 );
+
+/**
+ * Every manifest and config the OCI door has served, by digest: a digest once handed out keeps naming the same bytes
+ * even after the version's manifest changes (an appended metric, a renamed model). Written once per digest.
+ */
+export const ociDocuments = sqliteTable("oci_documents", {
+  digest: text("digest").primaryKey(),
+  versionId: text("version_id").notNull().references(() => versions.id),
+  mediaType: text("media_type").notNull(),
+  body: text("body").notNull(),
+  createdAt: text("created_at").notNull(),
+});

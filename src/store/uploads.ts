@@ -8,13 +8,17 @@
  * artifacts.ts makes that harmless. A session opens only when no verified blob has its sha256, at most one live
  * session per sha256 exists, and nothing with that sha256 gets verified while it is open; so `complete` can only
  * ever replace unverified bytes, and on a digest mismatch it deletes only the object it assembled itself.
+ *
+ * One exception keeps deduplication inside token scopes: when verified bytes with the sha256 exist only for
+ * versions the uploader cannot read, the session assembles under `uploads/<id>` (a staging key), is verified
+ * there, and is then dropped in favour of the stored blob. Such sessions never touch the blob's key, so they
+ * neither block nor are blocked by others (multipartInProgress counts in-place sessions only).
  */
 import { and, asc, eq, sql } from "drizzle-orm";
-import { badRequest, conflict, notFound, unprocessable } from "../domain/errors";
+import { badRequest, conflict, modelNotFound, notFound, unprocessable } from "../domain/errors";
 import type { VersionKey, VersionStatus } from "../domain/versions";
 import {
   idleCutoff,
-  isBlobStored,
   missingVersion,
   modelRefColumns,
   multipartConflict,
@@ -31,15 +35,18 @@ import {
 import { auditInsert, auditInsertIfChanged, type Mutation } from "./audit";
 import {
   abortBlobUpload,
+  adoptStaged,
   blobKey,
   completeBlobUpload,
   createBlobUpload,
   deleteBlobAssembledBy,
-  digestBlob,
+  digestObject,
   isAssembledBy,
   putBlobPart,
+  stagingKey,
 } from "./blobs";
 import type { Database } from "./db";
+import { isReadableBlobStored, isVerifiedAnywhere, type ScopedMutation } from "./dedup";
 import { artifacts, models, uploadParts, uploads, versions } from "./schema";
 
 const MiB = 1024 * 1024;
@@ -104,11 +111,13 @@ export const expectedPartSize = (size: number, plan: PartPlan, n: number) =>
   n < plan.partCount ? plan.partSize : size - (plan.partCount - 1) * plan.partSize;
 
 /**
- * Opens a session, or answers one that needs no upload: `created` is false when the bytes are already stored
- * (status `completed`) or when this artifact already has a live session, which is returned for resuming.
+ * Opens a session, or answers one that needs no upload: `created` is false when the caller can read a version
+ * whose verified bytes are these (status `completed`) or when this artifact already has a live session, which is
+ * returned for resuming. Bytes verified only outside the caller's scope get an ordinary session, assembling under
+ * a staging key (the blob's key holds verified bytes and must not be touched), checked at completion, then dropped.
  */
 export async function startUpload(
-  m: Mutation,
+  m: ScopedMutation,
   bucket: R2Bucket,
   target: ArtifactTarget,
   requestedPartSize: number | undefined,
@@ -116,18 +125,19 @@ export async function startUpload(
   const artifact = uploadableArtifact(target);
   const plan = partPlan(artifact.size, requestedPartSize);
   for (let attempt = 0; ; attempt++) {
-    if (artifact.verifiedAt || (await isBlobStored(m.db, bucket, artifact))) {
+    if (artifact.verifiedAt || (await isReadableBlobStored(m.db, bucket, artifact, m.principal.modelGlob))) {
       return { session: await acknowledgeStored(m, target, artifact, plan), created: false };
     }
-    const live = await liveSessionFor(m.db, artifact.sha256, m.now);
-    if (live) {
-      if (live.versionId !== artifact.versionId || live.path !== artifact.path) throw multipartConflict(artifact);
-      return { session: await sessionView(m.db, live, artifact, target.version.status, m.now), created: false };
-    }
+    const own = await liveSessionOf(m.db, artifact, m.now);
+    if (own) return { session: await sessionView(m.db, own, artifact, target.version.status, m.now), created: false };
+    // Both reads either way, so whether bytes exist outside the caller's scope doesn't show in the time taken.
+    const [staged, live] = await Promise.all([isVerifiedAnywhere(m.db, artifact.sha256), liveSessionFor(m.db, artifact.sha256, m.now)]);
+    if (!staged && live) throw multipartConflict(artifact);
     const id = crypto.randomUUID();
-    const r2UploadId = await createBlobUpload(bucket, artifact.sha256, id);
+    const r2Key = staged ? stagingKey(id) : blobKey(artifact.sha256);
+    const r2UploadId = await createBlobUpload(bucket, r2Key, id);
     const [opened] = await m.db.batch([
-      claimSession(m, { id, artifact, r2UploadId, partSize: plan.partSize }),
+      (staged ? stageSession : claimSession)(m, { id, artifact, r2Key, r2UploadId, partSize: plan.partSize }),
       auditInsertIfChanged(m, {
         action: "upload.start",
         model: target.model.name,
@@ -140,13 +150,21 @@ export async function startUpload(
       return { session: await sessionView(m.db, session, artifact, target.version.status, m.now), created: true };
     }
     // Another request claimed these bytes between our read and our write: drop our R2 upload and look again.
-    await abortBlobUpload(bucket, artifact.sha256, r2UploadId);
+    await abortBlobUpload(bucket, r2Key, r2UploadId);
     if (attempt >= 1) throw multipartConflict(artifact);
   }
 }
 
+interface NewSession {
+  id: string;
+  artifact: ArtifactRow;
+  r2Key: string;
+  r2UploadId: string;
+  partSize: number;
+}
+
 /** The session row, inserted only while no live session and no verified artifact has these bytes. */
-function claimSession(m: Mutation, s: { id: string; artifact: ArtifactRow; r2UploadId: string; partSize: number }) {
+function claimSession(m: Mutation, s: NewSession) {
   const { artifact } = s;
   const value = (x: unknown, column: string) => sql`${x}`.as(column);
   // insert…select takes the columns in table order; its WHERE is the claim.
@@ -156,7 +174,7 @@ function claimSession(m: Mutation, s: { id: string; artifact: ArtifactRow; r2Upl
         id: value(s.id, "id"),
         versionId: value(artifact.versionId, "version_id"),
         path: value(artifact.path, "path"),
-        r2Key: value(blobKey(artifact.sha256), "r2_key"),
+        r2Key: value(s.r2Key, "r2_key"),
         r2UploadId: value(s.r2UploadId, "r2_upload_id"),
         partSize: value(s.partSize, "part_size"),
         status: value("open", "status"),
@@ -168,6 +186,31 @@ function claimSession(m: Mutation, s: { id: string; artifact: ArtifactRow; r2Upl
       .where(
         sql`NOT ${multipartInProgress(artifact.sha256, m.now)}
           AND NOT EXISTS (SELECT 1 FROM artifacts WHERE sha256 = ${artifact.sha256} AND verified_at IS NOT NULL)`,
+      ),
+  );
+}
+
+/** A session assembling under its own staging key, inserted only while this artifact has no other live session. */
+function stageSession(m: Mutation, s: NewSession) {
+  const { artifact } = s;
+  return m.db.insert(uploads).select(
+    m.db
+      .select({
+        id: sql`${s.id}`.as("id"),
+        versionId: sql`${artifact.versionId}`.as("version_id"),
+        path: sql`${artifact.path}`.as("path"),
+        r2Key: sql`${s.r2Key}`.as("r2_key"),
+        r2UploadId: sql`${s.r2UploadId}`.as("r2_upload_id"),
+        partSize: sql`${s.partSize}`.as("part_size"),
+        status: sql`'open'`.as("status"),
+        createdAt: sql`${m.now}`.as("created_at"),
+        createdBy: sql`${m.actor}`.as("created_by"),
+        updatedAt: sql`${m.now}`.as("updated_at"),
+      })
+      .from(sql`(SELECT 1)`)
+      .where(
+        sql`NOT EXISTS (SELECT 1 FROM uploads WHERE version_id = ${artifact.versionId} AND path = ${artifact.path}
+          AND status = 'open' AND updated_at > ${idleCutoff(m.now)})`,
       ),
   );
 }
@@ -209,7 +252,7 @@ export async function findUpload(db: Database, modelName: string, key: VersionKe
     .leftJoin(artifacts, and(eq(artifacts.versionId, uploads.versionId), eq(artifacts.path, uploads.path)))
     .where(eq(models.name, modelName))
     .get();
-  if (!row) throw notFound(`model '${modelName}' does not exist`, { model: modelName });
+  if (!row) throw modelNotFound(modelName);
   if (!row.version) throw missingVersion(modelName, key);
   if (!row.session || !row.artifact) {
     throw notFound(`version ${row.version.number} of model '${modelName}' has no upload '${id}'`, { upload_id: id });
@@ -237,7 +280,7 @@ export async function uploadPart(
     throw badRequest(`part numbers of this upload run from 1 to ${plan.partCount}`, { field: "n", part_count: plan.partCount });
   }
   const size = expectedPartSize(artifact.size, plan, n);
-  const { etag } = await putBlobPart(bucket, artifact.sha256, session.r2UploadId, n, size, body, contentLength);
+  const { etag } = await putBlobPart(bucket, session.r2Key, session.r2UploadId, n, size, body, contentLength);
   // Parts are the session's bookkeeping, not registry state: the session's start and end are what the audit records.
   await m.db.batch([
     m.db
@@ -267,21 +310,23 @@ export async function completeUpload(m: Mutation, bucket: R2Bucket, ctx: UploadC
 
   const assembled = await completeBlobUpload(
     bucket,
-    artifact.sha256,
+    session.r2Key,
     session.r2UploadId,
     parts.map((p) => ({ partNumber: p.number, etag: p.etag })),
   );
   // R2 no longer knowing the upload but holding its object means an earlier complete assembled it and then failed
   // before D1 recorded the outcome (a crash, a failed batch): verify now, as that request would have.
-  if (!assembled && !(await isAssembledBy(bucket, artifact.sha256, session.id))) {
+  if (!assembled && !(await isAssembledBy(bucket, session.r2Key, session.id))) {
     // A concurrent complete (a client retry) got there first; answer with whatever it decided.
     const again = await requireSessionRow(m.db, session.versionId, session.id);
     if (again.status === "open") throw conflict("this upload is being completed by another request; GET it to see the outcome", { reason: "completing" });
     return sessionView(m.db, again, artifact, version.status, m.now);
   }
 
-  const actual = await digestBlob(bucket, artifact.sha256);
+  const actual = await digestObject(bucket, session.r2Key);
   if (actual?.sha256 === artifact.sha256 && actual.size === artifact.size) {
+    // Staged bytes proved to be the blob's: keep one copy (the blob), before the artifact counts as verified.
+    if (session.r2Key !== blobKey(artifact.sha256)) await adoptStaged(bucket, session.r2Key, artifact.sha256, artifact.size);
     const target: ArtifactTarget = { model: ctx.model, version, path: artifact.path, artifact };
     const results = await m.db.batch([
       m.db.update(uploads).set({ status: "completed", updatedAt: m.now }).where(and(eq(uploads.id, session.id), eq(uploads.status, "open"))),
@@ -290,7 +335,7 @@ export async function completeUpload(m: Mutation, bucket: R2Bucket, ctx: UploadC
     return sessionView(m.db, { ...session, status: "completed", updatedAt: m.now }, artifact, versionStatusOf(results), m.now);
   }
 
-  await deleteBlobAssembledBy(bucket, artifact.sha256, session.id);
+  await deleteBlobAssembledBy(bucket, session.r2Key, session.id);
   const evidence = { expected_sha256: artifact.sha256, actual_sha256: actual?.sha256 ?? null, expected_size: artifact.size, actual_size: actual?.size ?? null };
   await m.db.batch([
     m.db.update(uploads).set({ status: "failed", updatedAt: m.now }).where(and(eq(uploads.id, session.id), eq(uploads.status, "open"))),
@@ -302,7 +347,7 @@ export async function completeUpload(m: Mutation, bucket: R2Bucket, ctx: UploadC
     }),
   ]);
   throw unprocessable(
-    `the assembled bytes do not match the declared sha256 ${artifact.sha256}; they were discarded. Start a new upload and send the parts again`,
+    `the assembled bytes have sha256 ${evidence.actual_sha256 ?? "(none: nothing was assembled)"}, not the declared ${artifact.sha256}; they were discarded. Start a new upload and send the parts again`,
     { reason: "sha256_mismatch", upload_id: session.id, ...evidence },
   );
 }
@@ -314,7 +359,7 @@ export async function abortUpload(m: Mutation, bucket: R2Bucket, ctx: UploadCont
     throw conflict(`this upload is ${session.status} and can no longer be aborted`, { status: session.status });
   }
   if (session.status === "open") {
-    await abortBlobUpload(bucket, artifact.sha256, session.r2UploadId);
+    await abortBlobUpload(bucket, session.r2Key, session.r2UploadId);
     await m.db.batch([
       m.db.update(uploads).set({ status: "aborted", updatedAt: m.now }).where(and(eq(uploads.id, session.id), eq(uploads.status, "open"))),
       auditInsertIfChanged(m, {
@@ -341,14 +386,40 @@ function assertLive(session: UploadRow, now: string) {
 const statusOf = (session: UploadRow, now: string): UploadStatus =>
   session.status === "open" && session.updatedAt <= idleCutoff(now) ? "expired" : session.status;
 
+/** A live session assembling these bytes in the blob's own key, whichever artifact it fills. */
 async function liveSessionFor(db: Database, sha256: string, now: string): Promise<UploadRow | null> {
   return (
     (await db
       .select({ upload: uploads })
       .from(uploads)
       .innerJoin(artifacts, and(eq(artifacts.versionId, uploads.versionId), eq(artifacts.path, uploads.path)))
-      .where(and(eq(artifacts.sha256, sha256), eq(uploads.status, "open"), sql`${uploads.updatedAt} > ${idleCutoff(now)}`))
+      .where(
+        and(
+          eq(artifacts.sha256, sha256),
+          eq(uploads.r2Key, blobKey(sha256)),
+          eq(uploads.status, "open"),
+          sql`${uploads.updatedAt} > ${idleCutoff(now)}`,
+        ),
+      )
       .get())?.upload ?? null
+  );
+}
+
+/** This artifact's own live session, to resume. */
+async function liveSessionOf(db: Database, artifact: ArtifactRow, now: string): Promise<UploadRow | null> {
+  return (
+    (await db
+      .select()
+      .from(uploads)
+      .where(
+        and(
+          eq(uploads.versionId, artifact.versionId),
+          eq(uploads.path, artifact.path),
+          eq(uploads.status, "open"),
+          sql`${uploads.updatedAt} > ${idleCutoff(now)}`,
+        ),
+      )
+      .get()) ?? null
   );
 }
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, lt, notInArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { basisPointsToPercent } from "../domain/canary";
 import { conflict, notFound } from "../domain/errors";
 import { STAGES } from "../domain/names";
 import {
@@ -15,6 +16,7 @@ import {
 } from "../domain/versions";
 import { auditInsert, auditInsertIfChanged, guardedAuditInsert, isGuardFailure, type Mutation } from "./audit";
 import { inList, isUniqueViolation, type Database } from "./db";
+import { readableCopy, type ScopedMutation } from "./dedup";
 import { requireModel, type ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
 import { artifacts, refs, rollouts, versionTags, versions } from "./schema";
@@ -44,6 +46,8 @@ export interface DeclaredArtifact {
   size: number;
   sha256: string;
   content_type?: string;
+  /** A CNCF ModelPack layer media type; without one the OCI door infers it from the path. */
+  media_type?: string;
 }
 
 export interface NewVersion {
@@ -65,6 +69,8 @@ export interface ArtifactView {
   size: number;
   sha256: string;
   content_type: string;
+  /** Only when declared at creation. */
+  media_type?: string;
   url: string;
 }
 
@@ -86,8 +92,18 @@ export interface VersionView {
   signature: Signature | null;
   tags: Record<string, string>;
   artifacts: ArtifactView[];
+  /** Its part in the rollouts running on the model (at the resolved instant, for a point-in-time resolve). */
+  rollouts: VersionRollout[];
   created_at: string;
   created_by: string;
+}
+
+export interface VersionRollout {
+  rollout_id: string;
+  ref: string;
+  arm: "stable" | "candidate";
+  /** The candidate's share in percent (the stable arm answers the rest). */
+  weight: number;
 }
 
 export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
@@ -115,21 +131,77 @@ export async function requireVersion(db: Database, model: ModelRow, key: Version
  * The number is computed inside the INSERT, so concurrent creations get consecutive numbers; a duplicate semver
  * violates a unique index and nothing of that request is written.
  */
-export async function createVersion(m: Mutation, model: ModelRow, input: NewVersion, base: string): Promise<VersionView> {
-  const parts = parseSemver(input.semver);
+export async function createVersion(m: ScopedMutation, model: ModelRow, input: NewVersion, base: string): Promise<VersionView> {
+  const semver = { text: input.semver, ...parseSemver(input.semver) };
+  await insertVersion(m, model, input, semver, `version ${input.semver} of model '${model.name}' already exists`);
+  return getVersionView(m.db, model, { semver: input.semver }, base);
+}
+
+/**
+ * A version whose semver is `0.0.0-PRERELEASE.N`, N being the number the same INSERT assigns it: both come from one
+ * subquery of one statement, so concurrent creations each get their own number and semver and never conflict.
+ */
+export async function createVersionNumberedAs(
+  m: ScopedMutation,
+  model: ModelRow,
+  prerelease: string,
+  input: Omit<NewVersion, "semver">,
+  base: string,
+): Promise<VersionView> {
+  const identifier = `${prerelease}.`;
+  const semver = {
+    text: sql`${`0.0.0-${identifier}`} || ${nextNumber(model)}`,
+    major: 0,
+    minor: 0,
+    patch: 0,
+    prerelease: sql`${identifier} || ${nextNumber(model)}`,
+  };
+  const id = await insertVersion(m, model, input, semver, `the semver 0.0.0-${identifier}N of its number N is taken in model '${model.name}'`);
+  const row = await m.db.select().from(versions).where(eq(versions.id, id)).get();
+  const [view] = await viewsOf(m.db, model, [row!], base);
+  return view!;
+}
+
+const nextNumber = (model: ModelRow) => sql`(SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE model_id = ${model.id})`;
+
+interface SemverColumns {
+  /** The semver, or SQL that derives it inside the INSERT. */
+  text: string | SQL;
+  major: number;
+  minor: number;
+  patch: number;
+  prerelease: string | SQL;
+}
+
+/** The batch both creations share; returns the new version's id. */
+async function insertVersion(
+  m: ScopedMutation,
+  model: ModelRow,
+  input: Omit<NewVersion, "semver">,
+  semver: SemverColumns,
+  semverTaken: string,
+): Promise<string> {
   const id = crypto.randomUUID();
   const declared = input.artifacts ?? [];
   const status: VersionStatus = declared.length === 0 ? "READY" : "PENDING";
   const tags = input.tags ?? {};
   const numberOfThis = sql`(SELECT number FROM versions WHERE id = ${id})`;
+  const paths = declared.map((a) => a.path);
+  const after =
+    typeof semver.text === "string"
+      ? { semver: semver.text, status, artifacts: paths }
+      : sql`json_object('semver', (SELECT semver FROM versions WHERE id = ${id}), 'status', ${status}, 'artifacts', json(${JSON.stringify(paths)}))`;
   try {
     await m.db.batch([
       m.db.insert(versions).values({
         id,
         modelId: model.id,
-        number: sql`(SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE model_id = ${model.id})`,
-        semver: input.semver,
-        ...parts,
+        number: nextNumber(model),
+        semver: semver.text,
+        major: semver.major,
+        minor: semver.minor,
+        patch: semver.patch,
+        prerelease: semver.prerelease,
         status,
         archived: false,
         description: input.description ?? "",
@@ -151,8 +223,10 @@ export async function createVersion(m: Mutation, model: ModelRow, input: NewVers
           size: a.size,
           sha256: a.sha256,
           contentType: a.content_type ?? DEFAULT_CONTENT_TYPE,
-          // Bytes already verified for another version are stored once (content-addressed): nothing to upload.
-          verifiedAt: sql`(SELECT ${m.now} FROM artifacts WHERE sha256 = ${a.sha256} AND size = ${a.size} AND verified_at IS NOT NULL LIMIT 1)`,
+          mediaType: a.media_type ?? null,
+          // Bytes verified for a version the caller can read are stored once (content-addressed): nothing to
+          // upload. A copy outside its scope counts for nothing: the version stays PENDING, as if it were absent.
+          verifiedAt: sql`(SELECT ${m.now} WHERE ${readableCopy(a.sha256, a.size, m.principal.modelGlob)})`,
         }),
       ),
       ...tagRows(tags).map((t) => m.db.insert(versionTags).values({ versionId: id, ...t })),
@@ -160,21 +234,19 @@ export async function createVersion(m: Mutation, model: ModelRow, input: NewVers
         action: "version.create",
         model: model.name,
         version: numberOfThis,
-        after: { semver: input.semver, status, artifacts: declared.map((a) => a.path) },
+        after,
         reason: input.description ?? "",
       }),
       ...(declared.length > 0 ? markReadyIfVerified(m, model.name, id) : []),
     ]);
   } catch (error) {
-    if (isUniqueViolation(error, "versions")) {
-      throw conflict(`version ${input.semver} of model '${model.name}' already exists`, { field: "semver" });
-    }
+    if (isUniqueViolation(error, "versions")) throw conflict(semverTaken, { field: "semver" });
     if (isUniqueViolation(error, "artifacts")) {
       throw conflict("artifacts declares the same path twice", { field: "artifacts" });
     }
     throw error;
   }
-  return getVersionView(m.db, model, { semver: input.semver }, base);
+  return id;
 }
 
 /**
@@ -359,11 +431,19 @@ function pick<T extends object>(source: T, fields: object): Partial<T> {
 export async function viewsOf(db: Database, model: ModelRow, rows: VersionRow[], base: string): Promise<VersionView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [refRows, tagRows, artifactRows] = await db.batch([
+  const [refRows, tagRows, artifactRows, rolloutRows] = await db.batch([
     db.select({ name: refs.name, versionId: refs.versionId }).from(refs).where(eq(refs.modelId, model.id)),
     db.select().from(versionTags).where(inList(versionTags.versionId, ids)),
     db.select().from(artifacts).where(inList(artifacts.versionId, ids)).orderBy(artifacts.path),
+    db
+      .select({ id: rollouts.id, ref: rollouts.ref, stable: rollouts.stableVersionId, candidate: rollouts.candidateVersionId, weightBp: rollouts.weightBp })
+      .from(rollouts)
+      .where(and(eq(rollouts.modelId, model.id), eq(rollouts.status, "active"))),
   ]);
+  const rolloutsOf = (id: string): VersionRollout[] =>
+    rolloutRows
+      .filter((r) => r.stable === id || r.candidate === id)
+      .map((r) => ({ rollout_id: r.id, ref: r.ref, arm: r.candidate === id ? "candidate" : "stable", weight: basisPointsToPercent(r.weightBp) }));
   return rows.map((row) =>
     versionView(
       model.name,
@@ -372,6 +452,7 @@ export async function viewsOf(db: Database, model: ModelRow, rows: VersionRow[],
       tagsOf(tagRows.filter((t) => t.versionId === row.id)),
       artifactRows.filter((a) => a.versionId === row.id),
       base,
+      rolloutsOf(row.id),
     ),
   );
 }
@@ -383,6 +464,7 @@ export function versionView(
   tags: Record<string, string>,
   artifactRows: ArtifactRow[],
   base: string,
+  rollouts: VersionRollout[] = [],
 ): VersionView {
   return {
     model: modelName,
@@ -406,8 +488,10 @@ export function versionView(
       size: a.size,
       sha256: a.sha256,
       content_type: a.contentType,
+      ...(a.mediaType ? { media_type: a.mediaType } : {}),
       url: artifactUrl(base, modelName, row.number, a.path),
     })),
+    rollouts,
     created_at: row.createdAt,
     created_by: row.createdBy,
   };
@@ -418,4 +502,14 @@ export async function requireModelVersion(db: Database, name: string, key: Versi
   const model = await requireModel(db, name);
   const version = await requireVersion(db, model, key);
   return { model, version };
+}
+
+/** The highest number a version of the model has (0 when none). */
+export async function highestVersionNumber(db: Database, model: ModelRow): Promise<number> {
+  const row = await db
+    .select({ number: sql<number | null>`MAX(${versions.number})` })
+    .from(versions)
+    .where(eq(versions.modelId, model.id))
+    .get();
+  return row?.number ?? 0;
 }

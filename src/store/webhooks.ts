@@ -1,3 +1,4 @@
+import { globMatches } from "../auth/principal";
 import { and, desc, eq, isNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { notFound } from "../domain/errors";
@@ -116,12 +117,14 @@ export async function deleteWebhook(m: Mutation, id: string): Promise<WebhookVie
   return webhookView({ ...row, deletedAt: m.now });
 }
 
-/** Live webhooks whose model glob matches the event's model (events without a model reach only `*` webhooks). */
+/**
+ * Live webhooks whose model glob matches the event's model (events without a model reach only `*` webhooks).
+ * Globs are matched here, not by SQLite: D1 refuses GLOB patterns over 50 bytes, and one long glob would stop
+ * every delivery.
+ */
 export async function webhooksFor(db: Database, model: string | null): Promise<WebhookRow[]> {
-  return db
-    .select()
-    .from(webhooks)
-    .where(and(isNull(webhooks.deletedAt), model === null ? eq(webhooks.modelGlob, "*") : sql`${model} GLOB ${webhooks.modelGlob}`));
+  const live = await db.select().from(webhooks).where(isNull(webhooks.deletedAt));
+  return live.filter((hook) => (model === null ? hook.modelGlob === "*" : globMatches(hook.modelGlob, model)));
 }
 
 export type NewDelivery = Omit<DeliveryRow, "sequence" | "generation" | "leaseUntil" | "waiting">;

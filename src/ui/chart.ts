@@ -46,20 +46,49 @@ export const DEFAULT_SIZE: ChartSize = { width: 720, height: 240, margin: { top:
 /** Drawn for phones, where the wide chart's labels would shrink to nothing. */
 export const NARROW_SIZE: ChartSize = { width: 360, height: 220, margin: { top: 14, right: 16, bottom: 30, left: 48 }, xLabels: 6 };
 
-/** Round tick values (1, 2 or 5 × 10^k apart) covering [min, max], about `count` of them. */
+/** The most ticks `niceTicks` returns for a given `count`: the loop below never runs longer than this. */
+export const maxTicks = (count: number) => 2 * wantedTicks(count) + 3;
+const wantedTicks = (count: number) => (Number.isFinite(count) ? Math.max(1, Math.min(Math.round(count), 20)) : 4);
+
+/** Below this magnitude every series is drawn on the unit axis (near-subnormal arithmetic is inexact). */
+const TINY = 1e-290;
+
+/** Relative span below which two values are drawn as one flat series (12 significant digits are shown). */
+const FLAT_SPAN = 1e-9;
+
+/**
+ * Round tick values (1, 2 or 5 × 10^k apart) covering [min, max], about `count` of them. Bounded for every pair of
+ * finite doubles: spans of a few ULPs are widened like a flat series (a step that small would never advance the
+ * loop), and spans near ±MAX_VALUE are computed in halves so they never overflow to Infinity.
+ */
 export function niceTicks(min: number, max: number, count = 4): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
-  if (min === max) {
-    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
-    return niceTicks(min - pad, max + pad, count);
+  if (min > max) [min, max] = [max, min];
+  const wanted = wantedTicks(count);
+  const magnitude = Math.max(Math.abs(min), Math.abs(max));
+  if (magnitude < TINY || max / 2 - min / 2 <= (magnitude / 2) * FLAT_SPAN) {
+    // Tiny magnitudes (subnormals included) get the unit axis: steps that small lose precision and may not cover.
+    const pad = magnitude >= TINY ? magnitude * 0.1 : 1;
+    const centre = min / 2 + max / 2;
+    min = Math.max(centre - pad, -Number.MAX_VALUE);
+    max = Math.min(centre + pad, Number.MAX_VALUE);
   }
-  const raw = (max - min) / Math.max(1, count);
+  const raw = max / wanted - min / wanted;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   const first = Math.floor(min / step) * step;
+  // Ticks are rounded to 12 significant digits: a tick within that of a value covers it, whatever the step.
+  const eps = Math.max(Math.abs(min), Math.abs(max)) * 1e-12;
   const ticks: number[] = [];
-  for (let v = first; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  if (ticks[ticks.length - 1]! < max) ticks.push(Number((ticks[ticks.length - 1]! + step).toPrecision(12)));
+  for (let i = 0; i < maxTicks(count); i++) {
+    const v = Number((first + i * step).toPrecision(12));
+    if (!Number.isFinite(v)) break;
+    if (ticks.length === 0 || v > ticks[ticks.length - 1]!) ticks.push(v);
+    if (v >= max - eps) break;
+  }
+  const last = ticks[ticks.length - 1];
+  // At the ends of the double range a round tick beyond the values overflows: the values' own bounds stand in.
+  if (ticks.length < 2 || last === undefined || last < max - eps || ticks[0]! > min + eps) return [min, max];
   return ticks;
 }
 
@@ -72,10 +101,11 @@ export function layoutChart(input: readonly ChartPoint[], size: ChartSize = DEFA
   const bottom = height - margin.bottom;
   const points = [...input].filter((p) => Number.isFinite(p.value)).sort((a, b) => a.version - b.version);
   const values = points.map((p) => p.value);
-  const ticks = niceTicks(Math.min(...values), Math.max(...values));
+  const ticks = niceTicks(values.reduce((a, b) => Math.min(a, b), Infinity), values.reduce((a, b) => Math.max(a, b), -Infinity));
   const lo = ticks[0] ?? 0;
   const hi = ticks[ticks.length - 1] ?? 1;
-  const yOf = (v: number) => (hi === lo ? (top + bottom) / 2 : bottom - ((v - lo) / (hi - lo)) * (bottom - top));
+  // Halved so a span across ±1e308 does not overflow to Infinity.
+  const yOf = (v: number) => (hi === lo ? (top + bottom) / 2 : bottom - ((v / 2 - lo / 2) / (hi / 2 - lo / 2)) * (bottom - top));
   // Versions are spread evenly by rank: numbers skipped by the metric (or by paging) leave no gaps.
   const xOf = (i: number) => (points.length === 1 ? (left + right) / 2 : left + (i / (points.length - 1)) * (right - left));
   const placed = points.map((p, i) => ({ ...p, x: round(xOf(i)), y: round(yOf(p.value)) }));

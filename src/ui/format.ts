@@ -55,3 +55,9 @@ export function formatPValue(p: number): string {
   if (p < 0.001) return "< 0.001";
   return p.toFixed(3);
 }
+
+/** "p = 0.032" or "p < 0.001": a p-value in a sentence. */
+export const pClause = (p: number) => {
+  const text = formatPValue(p);
+  return text.startsWith("<") ? `p ${text}` : `p = ${text}`;
+};

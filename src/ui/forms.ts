@@ -4,6 +4,7 @@ import { percentToBasisPoints } from "../domain/canary";
 import { DomainError } from "../domain/errors";
 import { MODEL_NAME_PATTERN } from "../domain/names";
 import { MAX_STEPS } from "../domain/rollout";
+import { ROLES } from "../auth/principal";
 
 const Reason = z.string().trim().max(2000, "reason is at most 2000 characters");
 
@@ -50,6 +51,36 @@ export const AuditQuery = z.object({
   until: Day.or(z.literal("").transform(() => undefined)),
   cursor: Cursor,
 });
+
+/** A token as the tokens page creates it: the same rules as POST /v1/tokens, the expiry as a UTC day. */
+export const TokenForm = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, "name the token after who uses it")
+    .max(128)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 ._@:-]*$/, "token names use letters, digits, spaces and . _ @ : -"),
+  role: z.enum(ROLES),
+  model_glob: z
+    .string()
+    .trim()
+    .max(256)
+    .regex(/^[A-Za-z0-9._*?-]*$/, "use model-name characters and the wildcards * and ?")
+    .transform((g) => g || "*"),
+  expires: Day.or(z.literal("").transform(() => undefined)),
+});
+
+export const TokensQuery = z.object({ revoked: z.literal("1").optional(), cursor: Cursor, done: z.literal("revoke").optional(), name: z.string().max(128).optional() });
+
+/** Up to this many versions side by side. */
+export const MAX_COMPARED = 6;
+const VersionText = z.string().trim().max(64);
+
+/** The compare page's `v` parameters: blanks dropped (the form has spare fields), at most MAX_COMPARED. */
+export const CompareQuery = z
+  .array(VersionText)
+  .transform((vs) => vs.filter(Boolean))
+  .pipe(z.array(z.string()).max(MAX_COMPARED, `compare at most ${MAX_COMPARED} versions`));
 
 /** Parses input with a schema; a failure is a 400 naming the first wrong field, as the API answers. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {

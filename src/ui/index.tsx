@@ -11,7 +11,7 @@ import { NONCE, secureHeaders } from "hono/secure-headers";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { authorize, credentialsOf, principalOfRequest } from "../auth/middleware";
-import { hasRole, type Principal } from "../auth/principal";
+import type { Principal } from "../auth/principal";
 import { DomainError } from "../domain/errors";
 import type { Check } from "../domain/policy";
 import { MODEL_NAME_PATTERN } from "../domain/names";
@@ -19,28 +19,33 @@ import { parseVersionKey } from "../domain/versions";
 import type { AppEnv } from "../env";
 import { decodeArtifactPath, serveArtifact } from "../http/artifacts";
 import { statusOf } from "../http/errors";
-import { baseUrl } from "../http/openapi";
 import { refNameOf } from "../http/refs";
-import { contextOf } from "../registry/context";
-import { listReports } from "../registry/drift";
+import { readServableArtifact } from "../registry/artifacts";
+import { listAudit, versionAudit } from "../registry/audit";
+import { contextOf, type CommandContext } from "../registry/context";
+import { listModels, requireModel } from "../registry/models";
+import { listReports, modelSummaries } from "../registry/overview";
 import { rollBackRef } from "../registry/refs";
 import { abortRollout, changeRolloutWeight, promoteRollout, startRollout } from "../registry/rollouts";
-import { findArtifactTarget, servableArtifact } from "../store/artifacts";
-import { listAudit } from "../store/audit";
-import { listModels, requireModel } from "../store/models";
-import { modelSummaries, versionAudit } from "../store/overview";
-import { getVersionView } from "../store/versions";
+import { getVersion } from "../registry/versions";
+import { createToken, listTokens, revokeToken } from "../registry/tokens";
+import { readDriftReportDetail, readMissingArtifacts, readModelTimeline, readRolloutArms, readRolloutLife, readVersionsToCompare } from "../registry/ui-reads";
 import { modelPath } from "./components";
-import { AuditQuery, CloseForm, ModelQuery, ModelsQuery, parseInput, parseWeights, RollbackForm, SignInForm, StartRolloutForm, WeightForm } from "./forms";
+import { AuditQuery, CloseForm, CompareQuery, ModelQuery, ModelsQuery, parseInput, parseWeights, RollbackForm, SignInForm, StartRolloutForm, TokenForm, TokensQuery, WeightForm } from "./forms";
 import { STYLESHEET_PATH, type PageContext } from "./layout";
 import { loadModelPage } from "./loaders";
-import { AuditPage } from "./pages/audit";
+import { AuditPage, rolloutIdOf } from "./pages/audit";
+import { ComparePage } from "./pages/compare";
+import { DriftPage } from "./pages/drift";
 import { ErrorPage, type ErrorView } from "./pages/error";
 import { LoginPage } from "./pages/login";
 import { ModelPage } from "./pages/model";
 import { ModelsPage } from "./pages/models";
+import { RolloutPage } from "./pages/rollout";
+import { TimelinePage } from "./pages/timeline";
+import { TokensPage, type TokensPageData } from "./pages/tokens";
 import { VersionPage } from "./pages/version";
-import { assertCsrf, endSession, hasSession, loginCsrfToken, sessionCsrfToken, startSession } from "./session";
+import { assertCsrf, endSession, hasSession, loginCsrfToken, sessionCsrfToken, signOut, startSession } from "./session";
 import { STYLESHEET } from "./styles";
 
 export const ui = new Hono<AppEnv>();
@@ -49,6 +54,7 @@ const MAX_FORM_BYTES = 64 * 1024;
 const AUDIT_PAGE = 50;
 const MODELS_PAGE = 50;
 const DRIFT_REPORTS = 10;
+const TOKENS_PAGE = 50;
 
 ui.use(
   "/ui/*",
@@ -101,19 +107,23 @@ ui.post("/ui/login", async (c) => {
   const { token } = parseInput(SignInForm, form);
   // The same check as a bearer token on the API: the bootstrap secret, else an active token's hash.
   c.set("credentials", await credentialsOf(`Bearer ${token}`, c.env.ADMIN_TOKEN));
+  c.set("principal", undefined);
+  let principal: Principal;
   try {
-    await principalOfRequest(c);
+    principal = await principalOfRequest(c);
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== "UNAUTHENTICATED") throw error;
     return page(c, 401, <LoginPage ctx={await loginContext(c)} next={next} error="That token is unknown, revoked or expired." />);
   }
-  startSession(c, token);
+  await startSession(c, principal);
   return c.redirect(next, 303);
 });
 
 ui.post("/ui/logout", async (c) => {
-  if (hasSession(c)) await assertCsrf(c, await c.req.parseBody(), "session");
-  endSession(c);
+  if (hasSession(c)) {
+    await assertCsrf(c, await c.req.parseBody(), "session");
+    await signOut(c);
+  }
   return c.redirect("/ui/login", 303);
 });
 
@@ -130,39 +140,42 @@ ui.get("/ui", async (c) => {
 });
 
 ui.get("/ui/", (c) => c.redirect("/ui", 301));
+// The registry's origin opens the admin UI (a temporary redirect: / may serve something else one day).
+ui.get("/", (c) => c.redirect("/ui", 302));
 
 ui.get("/ui/models/:name", async (c) => {
-  const principal = await principalOfRequest(c);
+  const ctx = await contextOf(c);
   const name = modelNameOf(c.req.param("name"));
-  authorize(principal, "reader", name);
-  const model = await requireModel(c.var.db, name);
-  const data = await loadModelPage(c.var.db, model, principal, parseInput(ModelQuery, c.req.query()), baseUrl(c));
-  return page(c, 200, <ModelPage ctx={await pageContext(c, principal)} data={data} />);
+  authorize(ctx.principal, "reader", name);
+  const model = await requireModel(ctx.db, name);
+  const data = await loadModelPage(ctx, model, parseInput(ModelQuery, c.req.query()));
+  return page(c, 200, <ModelPage ctx={await pageContext(c, ctx.principal)} data={data} />);
 });
 
 ui.get("/ui/models/:name/versions/:v", async (c) => {
-  const principal = await principalOfRequest(c);
+  const ctx = await contextOf(c);
   const name = modelNameOf(c.req.param("name"));
-  authorize(principal, "reader", name);
-  const model = await requireModel(c.var.db, name);
-  const version = await getVersionView(c.var.db, model, parseVersionKey(c.req.param("v")), baseUrl(c));
-  // The audit log needs the admin role, in the UI as in the API.
-  const [drift, audit] = await Promise.all([
-    listReports(c.var.db, model, { version: version.number }, { limit: DRIFT_REPORTS }),
-    hasRole(principal, "admin") ? versionAudit(c.var.db, name, version.number, AUDIT_PAGE) : null,
+  authorize(ctx.principal, "reader", name);
+  const model = await requireModel(ctx.db, name);
+  const version = await getVersion(ctx, name, parseVersionKey(c.req.param("v")));
+  // The audit log needs the admin role, in the UI as in the API: versionAudit answers null to anyone else.
+  const [drift, audit, missing] = await Promise.all([
+    listReports(ctx.db, model, { version: version.number }, { limit: DRIFT_REPORTS }),
+    versionAudit(ctx, name, version.number, AUDIT_PAGE),
+    version.status === "PENDING" ? readMissingArtifacts(ctx, name, version.number) : [],
   ]);
-  return page(c, 200, <VersionPage ctx={await pageContext(c, principal)} data={{ version, drift: drift.items, audit }} />);
+  return page(c, 200, <VersionPage ctx={await pageContext(c, ctx.principal)} data={{ version, drift: drift.items, audit, missing }} />);
 });
 
 /** Downloads through the session cookie; always as an attachment, so an artifact never renders in the UI's origin. */
 ui.get("/ui/models/:name/versions/:v/artifacts/*", async (c) => {
-  const principal = await principalOfRequest(c);
+  const ctx = await contextOf(c);
   const name = modelNameOf(c.req.param("name"));
-  authorize(principal, "reader", name);
+  authorize(ctx.principal, "reader", name);
   const key = parseVersionKey(c.req.param("v"));
   const segments = new URL(c.req.url).pathname.split("/").slice(7);
   const path = decodeArtifactPath(segments);
-  const artifact = servableArtifact(await findArtifactTarget(c.var.db, name, key, path));
+  const artifact = await readServableArtifact(ctx, { model: name, version: key, path });
   const response = await serveArtifact(c, artifact, { cacheControl: "private, no-store" });
   const filename = path.split("/").pop()!.replace(/[^\w.-]/g, "_");
   response.headers.set("Content-Disposition", `attachment; filename="${filename}"`);
@@ -170,22 +183,81 @@ ui.get("/ui/models/:name/versions/:v/artifacts/*", async (c) => {
 });
 
 ui.get("/ui/audit", async (c) => {
-  const principal = await principalOfRequest(c);
+  const ctx = await contextOf(c);
+  const principal = ctx.principal;
   authorize(principal, "admin");
   const { cursor, ...filter } = parseInput(AuditQuery, c.req.query());
   const events = await listAudit(
-    c.var.db,
+    ctx,
     {
       model: filter.model,
       actor: filter.actor || undefined,
       action: filter.action || undefined,
       since: filter.since && `${filter.since}T00:00:00.000Z`,
       until: filter.until && `${filter.until}T23:59:59.999Z`,
-      modelGlob: principal.modelGlob,
     },
     { limit: AUDIT_PAGE, cursor },
   );
-  return page(c, 200, <AuditPage ctx={await pageContext(c, principal)} filter={filter} cursor={cursor} events={events.items} next={events.next_cursor} />);
+  const arms = await readRolloutArms(ctx, events.items.flatMap((e) => rolloutIdOf(e) ?? []));
+  return page(c, 200, <AuditPage ctx={await pageContext(c, principal)} filter={filter} cursor={cursor} events={events.items} next={events.next_cursor} arms={arms} />);
+});
+
+// ---- the canary's life: rollout charts, timeline, comparison, drift reports ----
+
+ui.get("/ui/models/:name/rollouts/:id", async (c) => {
+  const ctx = await contextOf(c);
+  const life = await readRolloutLife(ctx, modelNameOf(c.req.param("name")), c.req.param("id"), ctx.clock.now());
+  return page(c, 200, <RolloutPage ctx={await pageContext(c, ctx.principal)} life={life} />);
+});
+
+ui.get("/ui/models/:name/timeline", async (c) => {
+  const ctx = await contextOf(c);
+  const timeline = await readModelTimeline(ctx, modelNameOf(c.req.param("name")));
+  return page(c, 200, <TimelinePage ctx={await pageContext(c, ctx.principal)} timeline={timeline} />);
+});
+
+ui.get("/ui/models/:name/compare", async (c) => {
+  const ctx = await contextOf(c);
+  const name = modelNameOf(c.req.param("name"));
+  const asked = parseInput(CompareQuery, c.req.queries("v") ?? []);
+  const { versions, policy } = await readVersionsToCompare(ctx, name, asked.map(parseVersionKey));
+  const compare = policy.compare ? { metric: policy.compare.metric, direction: policy.compare.direction } : null;
+  return page(c, 200, <ComparePage ctx={await pageContext(c, ctx.principal)} data={{ model: name, versions, asked, compare }} />);
+});
+
+ui.get("/ui/models/:name/drift/:id", async (c) => {
+  const ctx = await contextOf(c);
+  const detail = await readDriftReportDetail(ctx, c.env.ARTIFACTS, modelNameOf(c.req.param("name")), c.req.param("id"));
+  return page(c, 200, <DriftPage ctx={await pageContext(c, ctx.principal)} detail={detail} />);
+});
+
+// ---- tokens: an unscoped admin's, through the same commands as /v1/tokens ----
+
+ui.get("/ui/tokens", async (c) => {
+  const ctx = await contextOf(c);
+  const query = parseInput(TokensQuery, c.req.query());
+  return page(c, 200, <TokensPage ctx={await pageContext(c, ctx.principal)} data={await tokensPage(ctx, query, null)} />);
+});
+
+/** Answered with the page itself, not a redirect: the secret is shown in this one answer and never again. */
+ui.post("/ui/tokens", async (c) => {
+  const ctx = await contextOf(c);
+  const form = await c.req.parseBody();
+  await assertCsrf(c, form, "session");
+  const input = parseInput(TokenForm, form);
+  const expiresAt = input.expires ? `${input.expires}T23:59:59.999Z` : null;
+  if (expiresAt && expiresAt <= ctx.now) throw new DomainError("VALIDATION_FAILED", "expires: pick a day in the future", { field: "expires" });
+  const created = await createToken(ctx, { name: input.name, role: input.role, model_glob: input.model_glob, expires_at: expiresAt });
+  return page(c, 201, <TokensPage ctx={await pageContext(c, ctx.principal)} data={await tokensPage(ctx, {}, created)} />);
+});
+
+ui.post("/ui/tokens/:id/revoke", async (c) => {
+  const ctx = await contextOf(c);
+  await assertCsrf(c, await c.req.parseBody(), "session");
+  const id = c.req.param("id");
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError("NOT_FOUND", `token '${id}' does not exist`, { id });
+  const revoked = await revokeToken(ctx, id);
+  return c.redirect(`/ui/tokens?done=revoke&name=${encodeURIComponent(revoked.name)}`, 303);
 });
 
 // ---- actions: admin, CSRF-checked, audited and announced to webhooks exactly as through the API, each answered
@@ -251,6 +323,16 @@ ui.onError(async (error, c) => {
 
 // ---- helpers ----
 
+async function tokensPage(
+  ctx: CommandContext,
+  query: { revoked?: "1"; cursor?: string; done?: "revoke"; name?: string },
+  created: TokensPageData["created"],
+): Promise<TokensPageData> {
+  const includeRevoked = query.revoked === "1";
+  const tokens = await listTokens(ctx, { limit: TOKENS_PAGE, cursor: query.cursor }, includeRevoked);
+  return { tokens: tokens.items, includeRevoked, cursor: query.cursor, next: tokens.next_cursor, created, revokedName: query.done === "revoke" ? (query.name ?? null) : null };
+}
+
 /** A signed-in form post with its CSRF token: the prelude of an action whose command checks role and scope itself. */
 async function formAction(c: Context<AppEnv>) {
   await principalOfRequest(c);
@@ -282,9 +364,12 @@ function page(c: Context<AppEnv>, status: ContentfulStatusCode, body: HtmlEscape
   return c.html(body, status);
 }
 
-/** Only UI pages are valid destinations after sign-in: no open redirect. */
+/**
+ * Only UI pages are valid destinations after sign-in: no open redirect. Printable ASCII only (no backslash): CR, LF
+ * or any character a Location header cannot carry would make the redirect itself fail.
+ */
 function safeNext(next: string | undefined): string {
-  return next && /^\/ui(\/[^\\]*|\?[^\\]*)?$/.test(next) && !next.startsWith("/ui/login") && !next.startsWith("//") ? next : "/ui";
+  return next && next.length <= 2048 && /^\/ui(\/[\x21-\x5b\x5d-\x7e]*|\?[\x21-\x5b\x5d-\x7e]*)?$/.test(next) && !next.startsWith("/ui/login") ? next : "/ui";
 }
 
 /** After a failed action or version page, the model page; otherwise the models list. */

@@ -18,7 +18,7 @@ export interface PageContext {
 /** Versioned by content, so the stylesheet can be cached for good. */
 export const STYLESHEET_PATH = `/ui/assets/app-${fnv1a(STYLESHEET)}.css`;
 
-export function Layout(props: { title: string; ctx: PageContext; section?: "models" | "audit"; children: Child }) {
+export function Layout(props: { title: string; ctx: PageContext; section?: "models" | "audit" | "tokens"; children: Child }) {
   const { principal, csrf } = props.ctx;
   return (
     <html lang="en">
@@ -44,6 +44,11 @@ export function Layout(props: { title: string; ctx: PageContext; section?: "mode
                 {hasRole(principal, "admin") && (
                   <a href="/ui/audit" aria-current={props.section === "audit" ? "page" : undefined}>
                     Audit log
+                  </a>
+                )}
+                {hasRole(principal, "admin") && principal.modelGlob === "*" && (
+                  <a href="/ui/tokens" aria-current={props.section === "tokens" ? "page" : undefined}>
+                    Tokens
                   </a>
                 )}
               </nav>

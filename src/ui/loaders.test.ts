@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RefChangeSummary } from "../store/overview";
+import type { RefChangeSummary } from "../registry/overview";
 import { rollbackTarget } from "./loaders";
 
 const change = (generation: number, action: RefChangeSummary["action"], from: number | null, to: number | null): RefChangeSummary => ({
@@ -10,6 +10,7 @@ const change = (generation: number, action: RefChangeSummary["action"], from: nu
   to_version: to,
   actor: "admin",
   reason: "",
+  rollout: null,
   at: "2026-05-01T00:00:00.000Z",
 });
 

@@ -1,17 +1,25 @@
 /** Gathers what the model page shows from the store modules, and derives previews (rollback targets, arm tests). */
-import { hasRole, type Principal } from "../auth/principal";
+import { hasRole } from "../auth/principal";
 import { classifyRefName, STAGES } from "../domain/names";
 import { windowStartOf } from "../domain/observations";
 import type { Policy } from "../domain/policy";
 import { stepToUndo } from "../domain/refs";
 import { abComparison } from "../registry/ab";
-import type { Database } from "../store/db";
-import { getModel, type ModelRow } from "../store/models";
-import { armTotals, modelRefHistory, modelSummaries, type RefChangeSummary, type RefSummary } from "../store/overview";
-import { getPolicy } from "../store/policies";
-import { listRefs } from "../store/refs";
-import { getRollout, listRollouts, type RolloutView } from "../registry/rollouts";
-import { listVersions, type VersionView } from "../store/versions";
+import { getModel, type ModelRow } from "../registry/models";
+import {
+  armTotals,
+  getPolicy,
+  getRollout,
+  listRefs,
+  listRollouts,
+  modelRefHistory,
+  modelSummaries,
+  type RefChangeSummary,
+  type RefSummary,
+  type RefView,
+  type RolloutView,
+} from "../registry/overview";
+import { listVersions, type ReadContext, type VersionView } from "../registry/versions";
 import type { ArmRow, ModelPageData, RefCardData, RolloutPanelData } from "./pages/model";
 
 /** Rollback previews read the model's whole ref history up to this many changes. */
@@ -29,13 +37,15 @@ export interface ModelPageQuery {
   ref?: string;
 }
 
-export async function loadModelPage(db: Database, model: ModelRow, principal: Principal, query: ModelPageQuery, base: string): Promise<ModelPageData> {
+/** Everything the model page shows; the caller has been authorized to read the model. */
+export async function loadModelPage(ctx: ReadContext, model: ModelRow, query: ModelPageQuery): Promise<ModelPageData> {
+  const { db, principal } = ctx;
   const [view, refViews, summaries, history, versionsPage, active, policy] = await Promise.all([
     getModel(db, model.name),
     listRefs(db, model),
     modelSummaries(db, [model.name]),
     modelRefHistory(db, model, HISTORY_LIMIT),
-    listVersions(db, model, {}, { limit: VERSIONS_PER_PAGE, cursor: query.cursor }, base),
+    listVersions(ctx, model.name, {}, { limit: VERSIONS_PER_PAGE, cursor: query.cursor }),
     listRollouts(db, model, { status: "active" }, { limit: 20 }),
     getPolicy(db, model),
   ]);
@@ -60,7 +70,7 @@ export async function loadModelPage(db: Database, model: ModelRow, principal: Pr
   };
 }
 
-function refCards(targets: RefSummary[], refViews: Awaited<ReturnType<typeof listRefs>>, history: RefChangeSummary[], active: RolloutView[]): RefCardData[] {
+function refCards(targets: RefSummary[], refViews: RefView[], history: RefChangeSummary[], active: RolloutView[]): RefCardData[] {
   const truncated = history.length >= HISTORY_LIMIT;
   const aliases = targets.map((t) => t.ref).filter((r) => !(STAGES as readonly string[]).includes(r));
   return [...STAGES, ...aliases].map((ref) => {
@@ -94,7 +104,7 @@ export function rollbackTarget(changes: RefChangeSummary[], truncated: boolean):
 }
 
 /** Every observed metric's count and mean per arm, with the pipeline's A/B test of the metric the rollout is judged on. */
-async function rolloutPanel(db: Database, model: ModelRow, rollout: RolloutView): Promise<RolloutPanelData> {
+async function rolloutPanel(db: ReadContext["db"], model: ModelRow, rollout: RolloutView): Promise<RolloutPanelData> {
   const since = new Date(windowStartOf(Date.parse(rollout.created_at))).toISOString();
   const [withHistory, totals, comparison] = await Promise.all([
     getRollout(db, model, rollout.ref),

@@ -1,28 +1,41 @@
 /**
- * The UI's session and CSRF defence. Signing in stores the caller's token in an HttpOnly, Secure, SameSite=Strict
- * `__Host-` cookie (src/auth/middleware.ts reads it for /ui routes only). Every form carries a synchronizer token:
+ * The UI's session cookie and CSRF defence. Signing in opens a server-side session (src/auth/sessions.ts) whose
+ * random id goes in an HttpOnly, Secure, SameSite=Strict `__Host-` cookie (src/auth/middleware.ts reads it for /ui
+ * routes only); the token itself never reaches the browser's storage. Every form carries a synchronizer token:
  * the HMAC of the session secret (or, before sign-in, of a random login nonce kept in its own cookie), so a page
  * from another origin cannot produce it and a post without it is refused.
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { SESSION_COOKIE } from "../auth/middleware";
+import { principalOfRequest, SESSION_COOKIE } from "../auth/middleware";
+import type { Principal } from "../auth/principal";
+import { closeUiSession, openUiSession } from "../auth/sessions";
 import { secretsEqual } from "../auth/secrets";
 import { DomainError } from "../domain/errors";
 import type { AppEnv } from "../env";
 
 export const CSRF_FIELD = "_csrf";
 const LOGIN_COOKIE = "__Host-edgereg_login";
-const SESSION_SECONDS = 8 * 60 * 60;
 const LOGIN_SECONDS = 60 * 60;
 
 const cookieOptions = (maxAge: number) => ({ path: "/", secure: true, httpOnly: true, sameSite: "Strict" as const, maxAge });
 
-export function startSession(c: Context<AppEnv>, token: string): void {
-  setCookie(c, SESSION_COOKIE, token, cookieOptions(SESSION_SECONDS));
+/** Opens a session for the principal that just signed in and hands its id to the browser. */
+export async function startSession(c: Context<AppEnv>, principal: Principal): Promise<void> {
+  const session = await openUiSession(c, principal);
+  setCookie(c, SESSION_COOKIE, session.id, cookieOptions(session.maxAgeSeconds));
   deleteCookie(c, LOGIN_COOKIE, { path: "/", secure: true });
 }
 
+/** Sign-out: ends the session in D1 (when it is still live) and drops the cookie. */
+export async function signOut(c: Context<AppEnv>): Promise<void> {
+  const credentials = c.get("credentials");
+  const principal = await principalOfRequest(c).catch(() => null);
+  if (principal && credentials.kind === "session") await closeUiSession(c, credentials.idHash, principal);
+  endSession(c);
+}
+
+/** Drops the cookie (the session is already over, or is being ended). */
 export function endSession(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
 }

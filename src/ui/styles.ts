@@ -114,6 +114,8 @@ button.promote { background: var(--prod); }
 details.confirm > summary { list-style: none; display: inline-block; cursor: pointer; font-size: 0.85rem; font-weight: 600; color: var(--danger); padding: 5px 12px; border: 1px solid #efb4b4; border-radius: 7px; background: #fff; }
 details.confirm > summary::-webkit-details-marker { display: none; }
 details.confirm[open] > summary { background: var(--danger-bg); }
+details.confirm.go > summary { color: var(--prod); border-color: #9fd3b5; }
+details.confirm.go[open] > summary { background: var(--prod-bg); }
 details.confirm form { margin-top: 10px; display: flex; flex-direction: column; gap: 8px; }
 
 .search { display: flex; gap: 8px; max-width: 480px; width: 100%; }
@@ -160,6 +162,22 @@ figure { margin: 0; }
 .login h1 { text-align: center; }
 .empty-state { padding: 28px; text-align: center; color: var(--muted); }
 pre.json { margin: 0; font-family: var(--mono); font-size: 0.78rem; white-space: pre-wrap; overflow-wrap: anywhere; max-width: 420px; color: #334155; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+pre.command { max-width: none; font-size: 0.85rem; }
+ul.diff { list-style: none; margin: 0; padding: 0; font-size: 0.8rem; max-width: 440px; }
+ul.diff li { overflow-wrap: anywhere; }
+ul.diff .key { color: var(--muted); margin-right: 6px; }
+ul.diff del { color: var(--danger); background: var(--danger-bg); text-decoration: line-through; }
+ul.diff ins { color: var(--prod); background: var(--prod-bg); text-decoration: none; }
+.evidence { width: 240px; max-width: 100%; height: 16px; display: block; }
+.histogram { max-width: 360px; }
+.dist-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 340px), 1fr)); gap: 14px; }
+td.differs, th.differs { background: #fff6e0; }
+td.differs { font-weight: 600; }
+.verdict-ok { color: var(--prod); font-weight: 600; }
+.verdict-bad { color: var(--danger); font-weight: 600; }
+.secret { font-family: var(--mono); font-size: 0.95rem; padding: 8px 10px; background: #111827; color: #e5e7eb; border-radius: 7px; overflow-wrap: anywhere; user-select: all; }
+.page-links { display: flex; gap: 12px; flex-wrap: wrap; font-size: 0.88rem; }
 
 @media (max-width: 640px) {
   body { font-size: 14px; }

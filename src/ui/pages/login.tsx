@@ -18,7 +18,7 @@ export function LoginPage(props: { ctx: PageContext; next: string; error?: strin
             <input type="password" id="token" name="token" required autocomplete="current-password" placeholder="er_…" autofocus />
           </div>
           <button type="submit">Sign in</button>
-          <p class="muted small">The token stays in an HttpOnly cookie for eight hours, or until you sign out.</p>
+          <p class="muted small">You stay signed in for twelve hours, until you sign out, or until the token is revoked.</p>
         </form>
       </div>
     </Layout>

@@ -4,10 +4,9 @@
  */
 import { raw } from "hono/html";
 import type { ABComparison } from "../../registry/ab";
-import type { RolloutEventView, RolloutView } from "../../registry/rollouts";
-import type { ModelView } from "../../store/models";
-import type { RefChangeSummary } from "../../store/overview";
-import type { VersionView } from "../../store/versions";
+import type { ModelView } from "../../registry/models";
+import type { RefChangeSummary, RolloutEventView, RolloutView } from "../../registry/overview";
+import type { VersionView } from "../../registry/versions";
 import type { ChartPoint } from "../chart";
 import {
   ActionForm,
@@ -25,6 +24,7 @@ import {
 } from "../components";
 import { formatDelta, formatMetric, formatPercent, formatPValue, formatTime } from "../format";
 import { Layout, type PageContext } from "../layout";
+import { rolloutPath } from "./rollout";
 
 export interface RefCardData {
   ref: string;
@@ -77,6 +77,9 @@ const ACTION_WORDS: Record<string, string> = {
   rollback: "Rolled back",
   auto_rollback: "Auto-rolled back",
   rollout_start: "Rollout started",
+  rollout_abort: "Rollout aborted",
+  rollout_rollback: "Rollout rolled back",
+  rollout_auto_rollback: "Rollout auto-rolled back",
 };
 
 /** Shows the weight slider's value as it moves; everything else works without JavaScript. */
@@ -109,6 +112,10 @@ export function ModelPage(props: { ctx: PageContext; data: ModelPageData }) {
           )}
         </div>
         <div class="muted small">
+          <nav class="page-links" aria-label="Model views">
+            <a href={`${modelPath(name)}/timeline`}>Timeline and rollouts</a>
+            <a href={compareHref(name, data.cards)}>Compare versions</a>
+          </nav>
           {data.model.latest_version === null ? "No READY version yet" : `Latest READY: v${data.model.latest_version}`}
           <br />
           {`Created ${formatTime(data.model.created_at)} by ${data.model.created_by}`}
@@ -256,6 +263,8 @@ function RolloutPanel(props: { ctx: PageContext; model: string; panel: RolloutPa
             {` by ${rollout.created_by}`}
             {rollout.reason ? ` · “${rollout.reason}”` : ""}
             {` · salt ${rollout.salt}`}
+            {" · "}
+            <a href={rolloutPath(model, rollout.id)}>Charts of each arm »</a>
           </div>
         </div>
         <div class="weight" aria-label="candidate weight">
@@ -366,22 +375,35 @@ function RolloutPanel(props: { ctx: PageContext; model: string; panel: RolloutPa
           </div>
           <div class="panel">
             <h3>{`Promote v${rollout.candidate_version}`}</h3>
-            <ActionForm action={`${base}/promote`} csrf={ctx.csrf}>
-              <ReasonField id={`promote-${rollout.ref}`} placeholder="e.g. metrics hold at 50%" />
-              <button type="submit" class="promote">{`Promote to ${rollout.ref}`}</button>
-            </ActionForm>
+            <details class="confirm go">
+              <summary>Promote…</summary>
+              <ActionForm action={`${base}/promote`} csrf={ctx.csrf}>
+                <ReasonField id={`promote-${rollout.ref}`} placeholder="e.g. metrics hold at 50%" />
+                <button type="submit" class="promote">{`Promote v${rollout.candidate_version} to all of ${rollout.ref}`}</button>
+              </ActionForm>
+            </details>
           </div>
           <div class="panel">
             <h3>Abort</h3>
-            <ActionForm action={`${base}/abort`} csrf={ctx.csrf}>
-              <ReasonField id={`abort-${rollout.ref}`} placeholder="e.g. accuracy dropped" />
-              <button type="submit" class="danger">{`Abort, keep v${rollout.stable_version}`}</button>
-            </ActionForm>
+            <details class="confirm">
+              <summary>Abort…</summary>
+              <ActionForm action={`${base}/abort`} csrf={ctx.csrf}>
+                <ReasonField id={`abort-${rollout.ref}`} placeholder="e.g. accuracy dropped" />
+                <button type="submit" class="danger">{`Abort, keep v${rollout.stable_version}`}</button>
+              </ActionForm>
+            </details>
           </div>
         </div>
       )}
     </section>
   );
+}
+
+/** Production against Staging when both are set, else an empty comparison to fill in. */
+function compareHref(model: string, cards: RefCardData[]): string {
+  const numbers = ["Production", "Staging"].flatMap((ref) => cards.find((c) => c.ref === ref)?.target?.number ?? []);
+  const distinct = [...new Set(numbers)];
+  return `${modelPath(model)}/compare${distinct.length === 2 ? `?v=${distinct[0]}&v=${distinct[1]}` : ""}`;
 }
 
 function ArmCell(props: { stats: ArmRow["stable"] }) {

@@ -1,6 +1,6 @@
 /** Every model at a glance: what serves Production and Staging, aliases, a running rollout, the last change. */
-import type { ModelView } from "../../store/models";
-import type { ModelSummary, RefSummary } from "../../store/overview";
+import type { ModelView } from "../../registry/models";
+import type { ModelSummary, RefSummary } from "../../registry/overview";
 import { Pager, RefBadge, Time, VersionLink, modelPath } from "../components";
 import { formatPercent } from "../format";
 import { Layout, type PageContext } from "../layout";
@@ -20,6 +20,9 @@ const ACTION_WORDS: Record<string, string> = {
   rollback: "rolled back",
   auto_rollback: "auto-rolled back",
   rollout_start: "rollout started",
+  rollout_abort: "rollout aborted",
+  rollout_rollback: "rollout rolled back",
+  rollout_auto_rollback: "rollout auto-rolled back",
 };
 
 export function ModelsPage(props: { ctx: PageContext; data: ModelsPageData }) {
@@ -95,7 +98,7 @@ export function ModelsPage(props: { ctx: PageContext; data: ModelsPageData }) {
                       {change ? (
                         <>
                           {`${change.ref} ${ACTION_WORDS[change.action] ?? change.action}`}
-                          {change.to_version !== null && change.action !== "rollout_start" ? ` → v${change.to_version}` : ""}
+                          {change.to_version !== null && !change.action.startsWith("rollout_") ? ` → v${change.to_version}` : ""}
                           <span class="sub">
                             <Time iso={change.at} nowMs={ctx.nowMs} />
                             {` by ${change.actor}`}

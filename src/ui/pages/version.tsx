@@ -1,17 +1,21 @@
 /** One version: changelog, lineage, metrics, params, signature, artifacts, drift reports and its audit trail. */
-import type { AuditEvent } from "../../store/audit";
-import type { DriftReportView } from "../../registry/drift";
-import type { SignatureField, VersionView } from "../../store/versions";
+import type { AuditEvent } from "../../registry/audit";
+import type { DriftReportView } from "../../registry/overview";
+import type { MissingArtifact } from "../../registry/ui-reads";
+import type { SignatureField, VersionView } from "../../registry/versions";
 import { RefBadge, StageBadge, StatusBadge, Time, modelPath, versionPath } from "../components";
 import { formatBytes, formatMetric, formatTime, shortDigest } from "../format";
 import { Layout, type PageContext } from "../layout";
 import { AuditTable } from "./audit";
+import { driftPath } from "./drift";
 
 export interface VersionPageData {
   version: VersionView;
   drift: DriftReportView[];
   /** Null for callers who may not read the audit log (it needs the admin role, as in the API). */
   audit: AuditEvent[] | null;
+  /** For a PENDING version: the declared artifacts not uploaded and verified yet. */
+  missing?: MissingArtifact[];
 }
 
 /** A titled list of name → value pairs (metrics, parameters), or a note when there are none. */
@@ -72,6 +76,8 @@ export function VersionPage(props: { ctx: PageContext; data: VersionPageData }) 
           {formatTime(v.created_at)}
         </div>
       </div>
+
+      {v.status === "PENDING" && <Pending version={v} missing={props.data.missing ?? []} />}
 
       <section class="panel" aria-label="Description">
         <h2>Changelog</h2>
@@ -185,7 +191,9 @@ export function VersionPage(props: { ctx: PageContext; data: VersionPageData }) 
                   return (
                     <tr>
                       <td class="nowrap">
-                        <Time iso={r.at} nowMs={ctx.nowMs} />
+                        <a href={driftPath(v.model, r.id)}>
+                          <Time iso={r.at} nowMs={ctx.nowMs} />
+                        </a>
                         <span class="sub">{r.created_by}</span>
                       </td>
                       <td>{r.dataset_drift ? <span class="badge failed">data set drifted</span> : <span class="badge ready">no drift</span>}</td>
@@ -226,6 +234,48 @@ export function VersionPage(props: { ctx: PageContext; data: VersionPageData }) 
       )}
     </Layout>
   );
+}
+
+/** What a PENDING version still lacks, part by part, and the command that finishes the upload. */
+function Pending(props: { version: VersionView; missing: MissingArtifact[] }) {
+  const v = props.version;
+  const paths = props.missing.map((m) => (/^[\w./-]+$/.test(m.path) ? m.path : `'${m.path.replace(/'/g, "'\\''")}'`));
+  const command = `edgereg push ${v.model} ${paths.join(" ") || "<files…>"} --version ${v.semver}`;
+  return (
+    <section class="panel notice error" aria-labelledby="pending-heading" data-pending>
+      <h2 id="pending-heading">{`Not ready: ${props.missing.length} of ${v.artifacts.length} artifact${v.artifacts.length === 1 ? "" : "s"} still missing`}</h2>
+      <ul>
+        {props.missing.map((m) => {
+          const s = m.session;
+          const received = new Set(s?.received ?? []);
+          const missingParts = s ? Array.from({ length: s.part_count }, (_, i) => i + 1).filter((n) => !received.has(n)) : [];
+          return (
+            <li data-missing={m.path}>
+              <code>{m.path}</code>
+              {` (${formatBytes(m.size)}): `}
+              {s
+                ? `multipart upload open, ${received.size} of ${s.part_count} parts received; missing part${missingParts.length === 1 ? "" : "s"} ${runsOf(missingParts)}`
+                : "no bytes received yet"}
+            </li>
+          );
+        })}
+      </ul>
+      <p>Run this from the directory holding the files to finish the upload; it resumes where it stopped and skips what the registry already has:</p>
+      <pre class="json command" data-command>{command}</pre>
+    </section>
+  );
+}
+
+/** "3, 4, 7–9": a long list of part numbers stays readable. */
+export function runsOf(numbers: number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < numbers.length; ) {
+    let j = i;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j]! + 1) j++;
+    runs.push(i === j ? `${numbers[i]}` : `${numbers[i]}–${numbers[j]}`);
+    i = j + 1;
+  }
+  return runs.join(", ");
 }
 
 function Fields(props: { title: string; fields: SignatureField[] }) {
