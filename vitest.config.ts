@@ -15,7 +15,8 @@ export default defineConfig(async () => {
               main: "./src/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-secret" },
+                // The webhook queue retries after 1 s instead of minutes, so its tests see the whole backoff.
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-secret", WEBHOOK_RETRY_DELAYS_S: "1,1,1,1" },
                 // Outbound fetches (webhook deliveries) reach an in-process receiver: a test worker cannot open a port.
                 outboundService: webhookReceiver,
                 // A second local database that the replica-lag test double (test/lagging-d1.ts) serves stale reads from.

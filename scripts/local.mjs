@@ -47,9 +47,37 @@ export function bundle(outdir, options = {}) {
   return join(outdir, "index.js");
 }
 
+/** Whether a five-field cron expression (`*`, `*\/n`, `a`, `a-b`, lists) matches the minute `date` (UTC) is in. */
+export function cronMatches(expression, date) {
+  const now = [date.getUTCMinutes(), date.getUTCHours(), date.getUTCDate(), date.getUTCMonth() + 1, date.getUTCDay()];
+  return expression
+    .trim()
+    .split(/\s+/)
+    .every((field, i) =>
+      field.split(",").some((part) => {
+        const [range, step = "1"] = part.split("/");
+        const [lo, hi] = range === "*" ? [0, 59] : range.split("-").map(Number);
+        const value = now[i];
+        return value >= lo && value <= (hi ?? (part.includes("/") ? 59 : lo)) && (value - lo) % Number(step) === 0;
+      }),
+    );
+}
+
+/** The `[triggers] crons` of wrangler.toml. */
+function wranglerCrons() {
+  const found = /^\s*crons\s*=\s*\[([^\]]*)\]/m.exec(readFileSync(join(root, "wrangler.toml"), "utf8"));
+  return found ? [...found[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]) : [];
+}
+
 /**
- * Starts the registry on Miniflare with the bindings declared in wrangler.toml.
+ * Starts the registry on Miniflare with the bindings declared in wrangler.toml (D1, R2, and the webhook queue with
+ * its dead-letter queue, whose consumer is this same Worker).
  * `persistTo` is a wrangler-style state directory (the default is wrangler's own `.wrangler/state`).
+ * `crons`: Miniflare runs no cron triggers by itself. `true` runs the Worker's `scheduled` handler once at start and
+ * then on wrangler.toml's schedule (what `npm start` does); a number runs it every that many milliseconds (tests).
+ * A local queue keeps its messages in memory, so a stopped server loses them; the deliveries stay pending in D1 and
+ * the first cron run after the restart re-enqueues them (WEBHOOK_REQUEUE_AFTER_S is 10 s locally unless `vars` says).
+ * `webhookQueue: false` leaves the queue bindings out: webhooks are then delivered directly from the request.
  */
 export async function startLocalRegistry({
   port = 8787,
@@ -58,6 +86,8 @@ export async function startLocalRegistry({
   adminToken,
   vars = {},
   quiet = false,
+  crons = false,
+  webhookQueue = true,
 } = {}) {
   mkdirSync(persistTo, { recursive: true });
   applyMigrations(persistTo, { quiet });
@@ -65,6 +95,11 @@ export async function startLocalRegistry({
   const outdir = mkdtempSync(join(tmpdir(), "edgereg-bundle-"));
   const scriptPath = bundle(outdir, { quiet: true });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
+  // Without the queue bindings the Worker delivers webhooks directly (what bench/webhooks.mjs compares against).
+  if (!webhookQueue) {
+    delete workerOptions.queueProducers;
+    delete workerOptions.queueConsumers;
+  }
   const v3 = join(persistTo, "v3");
   const mf = new Miniflare({
     ...workerOptions,
@@ -72,7 +107,12 @@ export async function startLocalRegistry({
     modules: true,
     scriptPath,
     modulesRoot: outdir,
-    bindings: { ...workerOptions.bindings, ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...vars },
+    bindings: {
+      ...workerOptions.bindings,
+      WEBHOOK_REQUEUE_AFTER_S: "10",
+      ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
+      ...vars,
+    },
     host,
     port,
     d1Persist: join(v3, "d1"),
@@ -82,11 +122,39 @@ export async function startLocalRegistry({
     log: new Log(quiet ? LogLevel.ERROR : LogLevel.INFO),
   });
   const url = await mf.ready;
+  const log = new Log(quiet ? LogLevel.ERROR : LogLevel.INFO);
+  /** One run of the cron trigger, as Cloudflare would start it. */
+  const runCron = async (cron = "local") => {
+    const worker = await mf.getWorker();
+    await worker.scheduled({ cron, scheduledTime: new Date() });
+  };
+  let timer;
+  let running = Promise.resolve();
+  const tick = (cron) => {
+    running = running.then(() => runCron(cron)).catch((error) => log.error(new Error(`cron trigger failed: ${error}`)));
+  };
+  if (crons !== false) {
+    tick("startup");
+    if (typeof crons === "number") timer = setInterval(() => tick("interval"), crons);
+    else {
+      const schedule = wranglerCrons();
+      let lastMinute = -1;
+      timer = setInterval(() => {
+        const now = new Date();
+        const minute = Math.floor(now.getTime() / 60_000);
+        if (minute === lastMinute) return;
+        lastMinute = minute;
+        for (const cron of schedule) if (cronMatches(cron, now)) tick(cron);
+      }, 1000);
+    }
+  }
   const dispose = async () => {
+    clearInterval(timer);
+    await running;
     await mf.dispose();
     rmSync(outdir, { recursive: true, force: true });
   };
-  return { url: url.origin, mf, dispose };
+  return { url: url.origin, mf, runCron, dispose };
 }
 
 /** A free TCP port on 127.0.0.1, for servers the benchmarks and tests start. */

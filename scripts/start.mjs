@@ -26,7 +26,8 @@ if (useWrangler) {
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
   server.on("exit", (code) => process.exit(code ?? 0));
 } else {
-  const registry = await startLocalRegistry({ port, adminToken: token });
+  // With the cron trigger on its wrangler.toml schedule: webhook sweeps, auto-rollback checks, clean-up.
+  const registry = await startLocalRegistry({ port, adminToken: token, crons: true });
   banner(registry.url);
   const stop = async () => {
     await registry.dispose();

@@ -26,6 +26,7 @@ import { stage } from "./http/stage";
 import { tokens } from "./http/tokens";
 import { versions } from "./http/versions";
 import { webhooks } from "./http/webhooks";
+import { deliveries } from "./http/deliveries";
 import { mlflow } from "./mlflow";
 import { oci } from "./oci";
 import { openSession } from "./store/db";
@@ -85,7 +86,7 @@ export function createApp(options: AppOptions = {}) {
   app.use(credentials());
   app.use(mutationRateLimit());
 
-  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, maintenance, history, docs, oci]) app.route("/", routes);
+  for (const routes of [health, models, versions, artifacts, refs, rollouts, resolve, tokens, audit, mlflow, ui, policy, stage, observations, drift, webhooks, deliveries, maintenance, history, docs, oci]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "er_…" });
   app.doc31("/openapi.json", {

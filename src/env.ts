@@ -2,6 +2,7 @@ import type { Clock } from "./domain/clock";
 import type { Consistency, SessionPlan } from "./domain/consistency";
 import type { Principal } from "./auth/principal";
 import type { Database } from "./store/db";
+import type { DeliveryTicket } from "./store/deliveries";
 import type { ResolveCache } from "./store/resolve";
 
 /** Bindings declared in wrangler.toml, plus secrets from `.dev.vars` or `wrangler secret put`. */
@@ -16,6 +17,12 @@ export interface Env {
   RESOLVE_MAX_STALENESS_MS?: string;
   /** Mutations one token may make per minute (429 past it); 0 turns the limit off. The bootstrap admin is exempt. */
   RATE_LIMIT_MUTATIONS_PER_MINUTE?: string;
+  /** The webhook delivery queue's producer; without it, deliveries go out directly (waitUntil + cron retries). */
+  WEBHOOK_QUEUE?: Queue<DeliveryTicket>;
+  /** Seconds the queue waits after a delivery's 1st, 2nd, … failed attempt, comma-separated (default 60,300,1800,7200). */
+  WEBHOOK_RETRY_DELAYS_S?: string;
+  /** A pending delivery whose queue message is this many seconds overdue is re-enqueued by the cron trigger (300). */
+  WEBHOOK_REQUEUE_AFTER_S?: string;
   /** Hours an orphaned multipart upload or unreferenced blob is kept before the cron trigger collects it. */
   ORPHAN_GRACE_HOURS?: string;
   /** "true" lets webhooks target loopback, private and link-local addresses (a receiver on the same machine); off by default. */

@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { systemClock } from "./domain/clock";
 import type { Env } from "./env";
 import { runScheduled } from "./jobs/scheduled";
+import { consumeWebhookBatch } from "./registry/delivery-queue";
 import { newResolveCache } from "./store/resolve";
 
 // One resolve cache per isolate, shared by requests and the cron trigger (which may roll a ref back).
@@ -17,5 +18,9 @@ export default {
     } finally {
       resolveCache.clear();
     }
+  },
+  // The webhook queue and its dead-letter queue (wrangler.toml): signed deliveries, retries, dead letters.
+  async queue(batch, env) {
+    await consumeWebhookBatch(batch, env, systemClock);
   },
 } satisfies ExportedHandler<Env>;

@@ -10,6 +10,9 @@ declare namespace Cloudflare {
     ARTIFACTS: R2Bucket;
     ADMIN_TOKEN?: string;
     RESOLVE_MAX_STALENESS_MS?: string;
+    WEBHOOK_QUEUE?: Queue<import("../src/store/deliveries").DeliveryTicket>;
+    WEBHOOK_RETRY_DELAYS_S?: string;
+    WEBHOOK_REQUEUE_AFTER_S?: string;
     WEBHOOK_ALLOW_PRIVATE_TARGETS?: string;
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }

@@ -114,8 +114,14 @@ export async function putArtifact(model: string, version: number | string, path:
 }
 
 /**
+ * The bindings without the webhook queue: deliveries go out directly (waitUntil, cron retries), so a test that
+ * checks which events a command announces sees them when its call returns. test/webhook-queue.test.ts covers the queue.
+ */
+export const directDelivery = () => ({ ...env, WEBHOOK_QUEUE: undefined });
+
+/**
  * The registry with a clock the test moves (observation windows, retries) instead of sleeping. Each request's
- * waitUntil work (webhook deliveries) has finished when `call` returns.
+ * waitUntil work (webhook deliveries, sent directly: see directDelivery) has finished when `call` returns.
  */
 export function clockedRegistry(startMs = Date.now()) {
   const clock = { ms: startMs, now: () => clock.ms };
@@ -128,7 +134,7 @@ export function clockedRegistry(startMs = Date.now()) {
     if (options.body !== undefined && !raw) headers.set("Content-Type", "application/json");
     const body = options.body === undefined ? undefined : raw ? (options.body as BodyInit) : JSON.stringify(options.body);
     const ctx = createExecutionContext();
-    const res = await app.fetch(new Request(`${BASE}${path}`, { method, headers, body }), env, ctx);
+    const res = await app.fetch(new Request(`${BASE}${path}`, { method, headers, body }), directDelivery(), ctx);
     await waitOnExecutionContext(ctx);
     return res;
   };
@@ -143,18 +149,18 @@ export function clockedRegistry(startMs = Date.now()) {
       return (text ? JSON.parse(text) : null) as T;
     },
     /** What the cron trigger does, at the registry's time. */
-    cron: () => runScheduled(env, clock),
+    cron: () => runScheduled(directDelivery(), clock),
   };
 }
 
 /**
  * A registry with a clock the test moves and bindings of the test's choosing (vars such as ORPHAN_GRACE_HOURS, a
- * faulty DB). `restart()` builds a new app, as a fresh isolate would; `setEnv()` changes bindings between calls.
+ * faulty DB, the webhook queue: `env: { WEBHOOK_QUEUE: env.WEBHOOK_QUEUE }`; without it deliveries go out directly). `restart()` builds a new app, as a fresh isolate would; `setEnv()` changes bindings between calls.
  */
 export function registryWith(options: { startMs?: number; env?: Partial<import("../src/env").Env> } = {}) {
   const clock = { ms: options.startMs ?? Date.now(), now: () => clock.ms };
   const overrides: Partial<import("../src/env").Env> = { ...options.env };
-  const bindings = () => ({ ...env, ...overrides });
+  const bindings = () => ({ ...directDelivery(), ...overrides });
   let app = createApp({ clock });
   const send = async (method: string, path: string, options: CallOptions = {}): Promise<Response> => {
     const headers = new Headers(options.headers);

@@ -4263,7 +4263,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe a URL to registry events (the signing secret is shown once)
-         * @description Events: version.created, version.ready, ref.moved, stage.changed, rollout.started, rollout.changed, rollout.promoted, rollout.aborted, auto_rollback, drift.detected. Deliveries are retried with backoff (1 min, 5 min, 30 min, 2 h) until a 2xx answer.
+         * @description Events: version.created, version.ready, ref.moved, stage.changed, rollout.started, rollout.changed, rollout.promoted, rollout.aborted, auto_rollback, drift.detected. Deliveries are retried with backoff (1 min, 5 min, 30 min, 2 h) until a 2xx answer, then dead-lettered (docs/webhooks.md).
          */
         post: {
             parameters: {
@@ -4530,6 +4530,183 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{delivery}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivered or failed delivery again (same id, same signed body)
+         * @description The delivery goes back in flight with its retries and dead-lettering; its attempts so far stay in the log. A receiver that dedups on X-Edgereg-Delivery ignores it if it had processed it. 409 while it is still in flight or when the webhook is deleted.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    delivery: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The delivery, pending again */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDelivery"];
+                    };
+                };
+                /** @description Invalid input: the details name the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send again every dead letter of a webhook whose event was recorded in [since, until)
+         * @description Oldest first, at most 500 per call (more: true says there are others). Audited as one event.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookReplay"];
+                };
+            };
+            responses: {
+                /** @description What was put back in flight */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookReplayResult"];
+                    };
+                };
+                /** @description Invalid input: the details name the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -5397,6 +5574,7 @@ export interface components {
             events: string[];
             id: string;
             model: string;
+            ordered: boolean;
             url: string;
         };
         /**
@@ -5415,6 +5593,8 @@ export interface components {
             events: ("*" | "version.created" | "version.ready" | "ref.moved" | "stage.changed" | "rollout.started" | "rollout.changed" | "rollout.promoted" | "rollout.aborted" | "auto_rollback" | "drift.detected")[];
             /** @description A model name or glob (default *: every model) */
             model?: string;
+            /** @description Deliveries of one model go one at a time, in the order the events were recorded (docs/webhooks.md) */
+            ordered?: boolean;
             /**
              * Format: uri
              * @description Where deliveries are POSTed (https in production)
@@ -5433,10 +5613,36 @@ export interface components {
             id: string;
             model: string | null;
             next_attempt_at: string | null;
+            /** @description 1, 2, 3… per model: the X-Edgereg-Sequence header */
+            sequence: number;
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             updated_at: string;
             webhook_id: string;
+        };
+        /**
+         * @example {
+         *       "since": "2026-05-01T14:00:00Z",
+         *       "until": "2026-05-01T16:00:00Z"
+         *     }
+         */
+        WebhookReplay: {
+            /**
+             * Format: date-time
+             * @description Dead letters recorded at or after this time
+             */
+            since: string;
+            /**
+             * Format: date-time
+             * @description … and before this time
+             */
+            until: string;
+        };
+        WebhookReplayResult: {
+            deliveries: string[];
+            /** @description More than 500 dead letters are in the range: call again */
+            more: boolean;
+            replayed: number;
         };
         WebhookWithSecret: components["schemas"]["Webhook"] & {
             /** @description Shown once. Deliveries carry X-Edgereg-Signature: sha256=HEX(HMAC-SHA256(secret, raw body)); recompute it to trust one */

@@ -40,6 +40,21 @@ export function nextAttemptAt(attempts: number, nowMs: number): number | null {
   return delay === undefined ? null : nowMs + delay * 1000;
 }
 
+/**
+ * The queue's backoff: `delays` (seconds) as configured by WEBHOOK_RETRY_DELAYS_S, or RETRY_DELAYS_S when it is
+ * unset or not a list of whole seconds within the queue's 0–86400 (12 h in production) limit.
+ */
+export function retryDelaysOf(setting: string | undefined): readonly number[] {
+  const delays = (setting ?? "").split(",").map((part) => part.trim()).filter(Boolean).map(Number);
+  const valid = delays.length > 0 && delays.every((d) => Number.isInteger(d) && d >= 0 && d <= 43_200);
+  return valid ? delays : RETRY_DELAYS_S;
+}
+
+/** Seconds before the queue brings a message back after its `attempt`-th failure; past the list, the last delay. */
+export function queueRetryDelay(attempt: number, delays: readonly number[]): number {
+  return delays[Math.min(Math.max(attempt, 1), delays.length) - 1] ?? 0;
+}
+
 /** Receivers answering 2xx have the event; anything else (or no answer) is retried. */
 export const isDelivered = (status: number | null) => status !== null && status >= 200 && status < 300;
 

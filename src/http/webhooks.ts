@@ -27,6 +27,9 @@ const WebhookCreate = z
       .optional()
       .openapi({ description: "A model name or glob (default *: every model)" }),
     description: z.string().max(2000).optional(),
+    ordered: z.boolean().optional().openapi({
+      description: "Deliveries of one model go one at a time, in the order the events were recorded (docs/webhooks.md)",
+    }),
   })
   .openapi("WebhookCreate", { example: { url: "https://hooks.example.com/edgereg", events: ["stage.changed", "auto_rollback"], model: "fraud-*" } });
 
@@ -37,6 +40,7 @@ const Webhook = z
     events: z.array(z.string()),
     model: z.string(),
     description: z.string(),
+    ordered: z.boolean(),
     created_at: z.string(),
     created_by: z.string(),
     deleted_at: z.string().nullable(),
@@ -49,7 +53,7 @@ const WebhookWithSecret = Webhook.extend({
   }),
 }).openapi("WebhookWithSecret");
 
-const Delivery = z
+export const Delivery = z
   .object({
     id: z.string(),
     webhook_id: z.string(),
@@ -57,6 +61,7 @@ const Delivery = z
     event: z.string(),
     model: z.string().nullable(),
     status: z.enum(["pending", "delivered", "failed"]),
+    sequence: z.number().int().openapi({ description: "1, 2, 3… per model: the X-Edgereg-Sequence header" }),
     attempts: z.array(z.object({ at: z.string(), status: z.number().nullable(), error: z.string().nullable() })),
     next_attempt_at: z.string().nullable(),
     created_at: z.string(),
@@ -64,7 +69,7 @@ const Delivery = z
   })
   .openapi("WebhookDelivery");
 
-const IdParams = z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) });
+export const IdParams = z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) });
 
 webhooks.openapi(
   createRoute({
@@ -72,7 +77,7 @@ webhooks.openapi(
     path: "/v1/webhooks",
     tags: ["webhooks"],
     summary: "Subscribe a URL to registry events (the signing secret is shown once)",
-    description: `Events: ${WEBHOOK_EVENTS.join(", ")}. Deliveries are retried with backoff (1 min, 5 min, 30 min, 2 h) until a 2xx answer.`,
+    description: `Events: ${WEBHOOK_EVENTS.join(", ")}. Deliveries are retried with backoff (1 min, 5 min, 30 min, 2 h) until a 2xx answer, then dead-lettered (docs/webhooks.md).`,
     middleware: [unscopedAdmin],
     request: jsonBody(WebhookCreate),
     responses: { 201: json(WebhookWithSecret, "The webhook and its signing secret"), ...errorsFor(400, 401, 403) },

@@ -11,7 +11,7 @@ import type { RegistryEvent } from "../domain/webhooks";
 import type { AppEnv } from "../env";
 import type { Mutation } from "../store/audit";
 import type { Database } from "../store/db";
-import { deliveryPolicyOf, emitLater, type DeliveryPolicy } from "./events";
+import { dispatch, emitLater, emitterOf, type DeliveryPolicy, type DeliveryQueue, type DeliveryTicket, type Emitter } from "./events";
 
 export interface CommandContext extends Mutation {
   principal: Principal;
@@ -22,6 +22,11 @@ export interface CommandContext extends Mutation {
   deliveryPolicy: DeliveryPolicy;
   /** Announces events to webhooks after the response; a command calls it only after its batch committed. */
   emit(...events: RegistryEvent[]): void;
+  /**
+   * Sends deliveries a command put back in flight (redeliver, replay) the way new ones go. Hand-built contexts may
+   * leave it out: the cron trigger's sweep then sends them.
+   */
+  deliver?(tickets: DeliveryTicket[]): Promise<void>;
 }
 
 /** The context of one request: the caller's token is looked up here (401 when missing or unknown). */
@@ -29,7 +34,7 @@ export async function contextOf(c: Context<AppEnv>): Promise<CommandContext> {
   const principal = await principalOfRequest(c);
   const db = c.var.db;
   const clock = c.var.clock;
-  const deliveryPolicy = deliveryPolicyOf(c.env);
+  const emitter = emitterOf(c);
   return {
     db,
     clock,
@@ -38,8 +43,9 @@ export async function contextOf(c: Context<AppEnv>): Promise<CommandContext> {
     requestId: c.var.requestId,
     now: isoAt(clock.now()),
     baseUrl: new URL(c.req.url).origin,
-    deliveryPolicy,
-    emit: (...events) => emitLater({ db, clock, waitUntil: (p) => c.executionCtx.waitUntil(p), policy: deliveryPolicy }, events),
+    deliveryPolicy: emitter.policy!,
+    emit: (...events) => emitLater(emitter, events),
+    deliver: (tickets) => dispatch(emitter, tickets),
   };
 }
 
@@ -50,10 +56,12 @@ export function systemContext(options: {
   actor: string;
   requestId: string;
   waitUntil: (promise: Promise<unknown>) => void;
+  queue?: DeliveryQueue;
   /** The deployment's WEBHOOK_ALLOW_PRIVATE_TARGETS; without it, deliveries reach public targets only. */
   policy?: DeliveryPolicy;
 }): CommandContext {
-  const { db, clock, actor, requestId, waitUntil, policy } = options;
+  const { db, clock, actor, requestId, waitUntil, queue, policy } = options;
+  const emitter: Emitter = { db, clock, waitUntil, queue, policy };
   return {
     db,
     clock,
@@ -63,6 +71,7 @@ export function systemContext(options: {
     now: isoAt(clock.now()),
     baseUrl: "",
     deliveryPolicy: policy ?? { allowPrivateTargets: false },
-    emit: (...events) => emitLater({ db, clock, waitUntil, policy }, events),
+    emit: (...events) => emitLater(emitter, events),
+    deliver: (tickets) => dispatch(emitter, tickets),
   };
 }

@@ -1,7 +1,10 @@
 /**
  * Webhook events: routes and jobs report what changed after their batch committed; matching webhooks get a
- * delivery row (the exact body to sign), the first attempt runs after the response (waitUntil), and failed
- * attempts are retried by the cron trigger with backoff until MAX_ATTEMPTS. Every attempt is in the delivery log.
+ * delivery row (the exact body to sign, the log of every attempt), then one of two transports sends it:
+ * - the webhook queue (the WEBHOOK_QUEUE binding, src/registry/delivery-queue.ts consumes it): one message per
+ *   delivery, retried by the queue with backoff, dead-lettered after its max_retries; the cron trigger re-enqueues
+ *   deliveries whose message went missing;
+ * - without that binding, directly: the first attempt after the response (waitUntil), retries by the cron trigger.
  */
 import type { Context } from "hono";
 import { isoAt, type Clock } from "../domain/clock";
@@ -17,12 +20,18 @@ import {
 import { privateTargetsAllowed, webhookTargetProblem } from "../domain/webhook-targets";
 import type { AppEnv } from "../env";
 import type { Database } from "../store/db";
-import { claimDelivery, dueDeliveries, insertDeliveries, recordAttempt, webhooksFor, type DeliveryRow } from "../store/webhooks";
+import type { DeliveryTicket } from "../store/deliveries";
+import { claimDelivery, dueDeliveries, insertDeliveries, recordAttempt, webhooksFor, type Attempt, type NewDelivery } from "../store/webhooks";
 
 /** A receiver gets this long to answer; the lease keeps a concurrent sender off the delivery meanwhile. */
 const TIMEOUT_MS = 10_000;
 const LEASE_MS = 60_000;
 const ERROR_CHARS = 500;
+/** sendBatch takes at most 100 messages. */
+const QUEUE_BATCH = 100;
+
+export type { DeliveryTicket } from "../store/deliveries";
+export type DeliveryQueue = Queue<DeliveryTicket>;
 
 /** Where deliveries may go: private targets only when WEBHOOK_ALLOW_PRIVATE_TARGETS says so. */
 export interface DeliveryPolicy {
@@ -40,31 +49,46 @@ export interface Emitter {
   db: Database;
   clock: Clock;
   waitUntil(promise: Promise<unknown>): void;
+  /** The webhook queue, when the deployment binds one; without it deliveries go out directly. */
+  queue?: DeliveryQueue;
+  /** Where deliveries may go (WEBHOOK_ALLOW_PRIVATE_TARGETS); public targets only when absent. */
   policy?: DeliveryPolicy;
 }
 
 /** The one call a route makes after its change committed: deliveries go out after the response. */
 export function notify(c: Context<AppEnv>, ...events: RegistryEvent[]): void {
-  emitLater({ db: c.var.db, clock: c.var.clock, waitUntil: (p) => c.executionCtx.waitUntil(p), policy: deliveryPolicyOf(c.env) }, events);
+  emitLater(emitterOf(c), events);
+}
+
+export function emitterOf(c: Context<AppEnv>): Emitter {
+  return {
+    db: c.var.db,
+    clock: c.var.clock,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+    queue: c.env.WEBHOOK_QUEUE,
+    policy: deliveryPolicyOf(c.env),
+  };
 }
 
 export function emitLater(emitter: Emitter, events: RegistryEvent[]): void {
   if (events.length === 0) return;
   emitter.waitUntil(
-    emit(emitter.db, emitter.clock, events, emitter.policy).catch((error) => console.error("webhook delivery failed to start", error)),
+    emit(emitter.db, emitter.clock, events, emitter.queue, emitter.policy).catch((error) => console.error("webhook delivery failed to start", error)),
   );
 }
 
-/** Records a delivery per subscribed webhook and event, then makes each first attempt. */
-export async function emit(db: Database, clock: Clock, events: RegistryEvent[], policy = PUBLIC_TARGETS_ONLY): Promise<void> {
+/** Records a delivery per subscribed webhook and event, then enqueues each (or makes each first attempt). */
+export async function emit(db: Database, clock: Clock, events: RegistryEvent[], queue?: DeliveryQueue, policy = PUBLIC_TARGETS_ONLY): Promise<void> {
   const now = isoAt(clock.now());
-  const rows: DeliveryRow[] = [];
+  const rows: NewDelivery[] = [];
+  const ordered = new Set<string>();
   for (const event of events) {
     const hooks = (await webhooksFor(db, event.model)).filter((h) => subscribes(h.events, event.type));
     if (hooks.length === 0) continue;
     const eventId = crypto.randomUUID();
     const body = deliveryBody(eventId, now, event);
     for (const hook of hooks) {
+      if (hook.ordered) ordered.add(hook.id);
       rows.push({
         id: crypto.randomUUID(),
         webhookId: hook.id,
@@ -81,13 +105,31 @@ export async function emit(db: Database, clock: Clock, events: RegistryEvent[], 
     }
   }
   await insertDeliveries(db, rows);
+  // From here on the delivery log has them: a failed enqueue is re-enqueued by the cron sweep.
+  if (queue) return enqueue(queue, rows.map((r) => ({ delivery: r.id, generation: 0, webhook: r.webhookId, model: r.model, ordered: ordered.has(r.webhookId) })));
   // One webhook receives its events in the order they happened; different webhooks are served side by side.
-  const byWebhook = new Map<string, DeliveryRow[]>();
+  const byWebhook = new Map<string, NewDelivery[]>();
   for (const r of rows) byWebhook.set(r.webhookId, [...(byWebhook.get(r.webhookId) ?? []), r]);
   await Promise.all(
     [...byWebhook.values()].map(async (queue) => {
       for (const r of queue) await attemptDelivery(db, clock, r.id, policy);
     }),
+  );
+}
+
+/** One message per delivery, in order. */
+export async function enqueue(queue: DeliveryQueue, tickets: DeliveryTicket[]): Promise<void> {
+  for (let i = 0; i < tickets.length; i += QUEUE_BATCH) {
+    await queue.sendBatch(tickets.slice(i, i + QUEUE_BATCH).map((body) => ({ body, contentType: "json" as const })));
+  }
+}
+
+/** Sends deliveries put back in flight (redeliver, replay) the way new ones go. */
+export async function dispatch(emitter: Emitter, tickets: DeliveryTicket[]): Promise<void> {
+  if (emitter.queue) return enqueue(emitter.queue, tickets);
+  const { db, clock } = emitter;
+  emitter.waitUntil(
+    Promise.all(tickets.map((t) => attemptDelivery(db, clock, t.delivery, emitter.policy))).catch((error) => console.error("redelivery failed", error)),
   );
 }
 
@@ -103,10 +145,7 @@ export async function attemptDelivery(db: Database, clock: Clock, id: string, po
   const started = clock.now();
   const delivery = await claimDelivery(db, id, isoAt(started), isoAt(started + LEASE_MS));
   if (!delivery) return;
-  let status: number | null = null;
-  // Checked again at delivery: the rule or the variable may have changed since the webhook was created.
-  let error = webhookTargetProblem(delivery.url, { allowPrivate: policy.allowPrivateTargets });
-  if (error === null) ({ status, error } = await post(delivery));
+  const { status, error } = await send(delivery, policy);
   const attempts = [...delivery.attempts, { at: isoAt(started), status, error }];
   const now = clock.now();
   const next = nextAttemptAt(attempts.length, now);
@@ -118,8 +157,22 @@ export async function attemptDelivery(db: Database, clock: Clock, id: string, po
   await recordAttempt(db, id, attempts, outcome, isoAt(now));
 }
 
+/**
+ * One signed POST of a recorded delivery: what both transports send. `X-Edgereg-Delivery` is the receiver's
+ * idempotency key (the same on every retry and redelivery); `X-Edgereg-Sequence` numbers the model's events.
+ */
+export async function send(
+  delivery: { id: string; url: string; secret: string; event: string; body: string; sequence?: number },
+  policy: DeliveryPolicy = PUBLIC_TARGETS_ONLY,
+): Promise<Pick<Attempt, "status" | "error">> {
+  // Checked again at delivery: the rule or the variable may have changed since the webhook was created.
+  const refused = webhookTargetProblem(delivery.url, { allowPrivate: policy.allowPrivateTargets });
+  if (refused !== null) return { status: null, error: refused };
+  return post(delivery);
+}
+
 /** One signed POST; redirects are not followed (a 3xx is a failed attempt), so a receiver cannot bounce it inward. */
-async function post(delivery: { id: string; url: string; event: string; secret: string; body: string }): Promise<{ status: number | null; error: string | null }> {
+async function post(delivery: { id: string; url: string; event: string; secret: string; body: string; sequence?: number }): Promise<{ status: number | null; error: string | null }> {
   try {
     const response = await fetch(delivery.url, {
       method: "POST",
@@ -128,6 +181,7 @@ async function post(delivery: { id: string; url: string; event: string; secret: 
         "User-Agent": "edgereg-webhooks",
         "X-Edgereg-Event": delivery.event,
         "X-Edgereg-Delivery": delivery.id,
+        ...(delivery.sequence ? { "X-Edgereg-Sequence": String(delivery.sequence) } : {}),
         [SIGNATURE_HEADER]: await signatureOf(delivery.secret, delivery.body),
       },
       body: delivery.body,

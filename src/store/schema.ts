@@ -316,6 +316,8 @@ export const webhooks = sqliteTable(
     /** The HMAC key for deliveries: shown once, kept because every delivery is signed with it. */
     secret: text("secret").notNull(),
     description: text("description").notNull().default(""),
+    /** Deliveries of one model go one at a time, in event order (the receiver asked for order). */
+    ordered: integer("ordered", { mode: "boolean" }).notNull().default(false),
     createdAt: text("created_at").notNull(),
     createdBy: text("created_by").notNull(),
     deletedAt: text("deleted_at"),
@@ -337,12 +339,21 @@ export const webhookDeliveries = sqliteTable(
     attempts: text("attempts", { mode: "json" }).notNull().default(sql`'[]'`),
     /** When the next attempt is due; a sender claims a delivery by pushing this forward. Null once settled. */
     nextAttemptAt: text("next_attempt_at"),
+    /** 1, 2, 3… per (webhook, model) in the order the events were recorded: the order an ordered webhook keeps. */
+    sequence: integer("sequence").notNull().default(0),
+    /** Bumped each time the delivery is (re-)enqueued; a queue message of an older generation is stale. */
+    generation: integer("generation").notNull().default(0),
+    /** A queue consumer sending it holds it until then, so a duplicate message never sends it twice at once. */
+    leaseUntil: text("lease_until"),
+    /** Parked behind an earlier unsettled delivery of the same model; the earlier one's settlement enqueues it. */
+    waiting: integer("waiting", { mode: "boolean" }).notNull().default(false),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
     index("webhook_deliveries_by_webhook").on(t.webhookId, t.createdAt, t.id),
     index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_by_stream").on(t.webhookId, t.model, t.sequence),
   ],
 );
 

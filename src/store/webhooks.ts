@@ -16,6 +16,7 @@ export interface WebhookView {
   events: string[];
   model: string;
   description: string;
+  ordered: boolean;
   created_at: string;
   created_by: string;
   deleted_at: string | null;
@@ -35,6 +36,7 @@ export interface DeliveryView {
   event: string;
   model: string | null;
   status: DeliveryRow["status"];
+  sequence: number;
   attempts: Attempt[];
   next_attempt_at: string | null;
   created_at: string;
@@ -53,7 +55,7 @@ function newSigningSecret(): string {
 
 export async function createWebhook(
   m: Mutation,
-  input: { url: string; events: string[]; model?: string; description?: string },
+  input: { url: string; events: string[]; model?: string; description?: string; ordered?: boolean },
 ): Promise<WebhookView & { secret: string }> {
   const row: WebhookRow = {
     id: crypto.randomUUID(),
@@ -62,6 +64,7 @@ export async function createWebhook(
     modelGlob: input.model ?? "*",
     secret: newSigningSecret(),
     description: input.description ?? "",
+    ordered: input.ordered ?? false,
     createdAt: m.now,
     createdBy: m.actor,
     deletedAt: null,
@@ -69,7 +72,7 @@ export async function createWebhook(
   const view = webhookView(row);
   await m.db.batch([
     m.db.insert(webhooks).values(row),
-    auditInsert(m, { action: "webhook.create", after: { id: row.id, url: row.url, events: row.events, model: row.modelGlob } }),
+    auditInsert(m, { action: "webhook.create", after: { id: row.id, url: row.url, events: row.events, model: row.modelGlob, ordered: row.ordered } }),
   ]);
   return { ...view, secret: row.secret };
 }
@@ -124,9 +127,17 @@ export async function webhooksFor(db: Database, model: string | null): Promise<W
   return live.filter((hook) => (model === null ? hook.modelGlob === "*" : globMatches(hook.modelGlob, model)));
 }
 
-export async function insertDeliveries(db: Database, rows: DeliveryRow[]): Promise<void> {
+export type NewDelivery = Omit<DeliveryRow, "sequence" | "generation" | "leaseUntil" | "waiting">;
+
+/** Records deliveries; each takes the next sequence number of its (webhook, model) inside its own insert. */
+export async function insertDeliveries(db: Database, rows: NewDelivery[]): Promise<void> {
   if (rows.length === 0) return;
-  const [first, ...rest] = rows.map((r) => db.insert(webhookDeliveries).values(r));
+  const [first, ...rest] = rows.map((r) =>
+    db.insert(webhookDeliveries).values({
+      ...r,
+      sequence: sql`(SELECT COALESCE(MAX(${webhookDeliveries.sequence}), 0) + 1 FROM ${webhookDeliveries} WHERE ${webhookDeliveries.webhookId} = ${r.webhookId} AND ${webhookDeliveries.model} IS ${r.model})`,
+    }),
+  );
   await db.batch([first!, ...rest]);
 }
 
@@ -139,7 +150,7 @@ export async function claimDelivery(db: Database, id: string, now: string, lease
     .update(webhookDeliveries)
     .set({ nextAttemptAt: leaseUntil, updatedAt: now })
     .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now)))
-    .returning({ id: webhookDeliveries.id, body: webhookDeliveries.body, event: webhookDeliveries.event, attempts: webhookDeliveries.attempts, webhookId: webhookDeliveries.webhookId });
+    .returning({ id: webhookDeliveries.id, body: webhookDeliveries.body, event: webhookDeliveries.event, sequence: webhookDeliveries.sequence, attempts: webhookDeliveries.attempts, webhookId: webhookDeliveries.webhookId });
   if (!claimed) return null;
   const hook = await db
     .select({ url: webhooks.url, secret: webhooks.secret, deletedAt: webhooks.deletedAt })
@@ -205,13 +216,14 @@ function webhookView(r: WebhookRow): WebhookView {
     events: r.events,
     model: r.modelGlob,
     description: r.description,
+    ordered: r.ordered,
     created_at: r.createdAt,
     created_by: r.createdBy,
     deleted_at: r.deletedAt,
   };
 }
 
-function deliveryView(r: DeliveryRow): DeliveryView {
+export function deliveryView(r: DeliveryRow): DeliveryView {
   return {
     id: r.id,
     webhook_id: r.webhookId,
@@ -219,6 +231,7 @@ function deliveryView(r: DeliveryRow): DeliveryView {
     event: r.event,
     model: r.model,
     status: r.status,
+    sequence: r.sequence,
     attempts: r.attempts as Attempt[],
     next_attempt_at: r.nextAttemptAt,
     created_at: r.createdAt,
