@@ -18,7 +18,7 @@ import {
   type VersionRow,
 } from "../registry/mlflow";
 import { doesNotExist } from "./errors";
-import { epochMillis, mlflowStatus, versionArtifactUri, type MlflowStage } from "./mapping";
+import { epochMillis, mlflowStatus, versionArtifactUri, versionArtifactUrl, type MlflowStage } from "./mapping";
 
 export {
   aliasTarget,
@@ -107,11 +107,11 @@ function versionMessageOf({ modelName, row, refNames, tags, hasArtifacts }: Vers
 }
 
 /**
- * Where MLflow clients download a version from: edgereg's own artifacts through the mlflow-artifacts proxy when the
- * version declares any, else the source it was registered with, unchanged.
+ * Where MLflow clients download a version from: edgereg's own artifacts through the mlflow-artifacts proxy, named by
+ * edgereg's origin, when the version declares any; else the source it was registered with, unchanged.
  */
-export async function downloadUriOf(db: Database, model: ModelRow, version: VersionRow): Promise<string | null> {
-  return (await hasDeclaredArtifacts(db, version)) ? versionArtifactUri(model.name, version.number) : version.source;
+export async function downloadUriOf(db: Database, origin: string, model: ModelRow, version: VersionRow): Promise<string | null> {
+  return (await hasDeclaredArtifacts(db, version)) ? versionArtifactUrl(origin, model.name, version.number) : version.source;
 }
 
 const sortedTags = (rows: readonly Tag[]) => rows.map((t) => ({ key: t.key, value: t.value })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

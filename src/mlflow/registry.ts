@@ -321,7 +321,7 @@ registry.get(`${API}/model-versions/get-download-uri`, async (c) => {
   const req = await readMessage(c, { name: required, version: required });
   authorize(principal, "reader", req.name);
   const { model, version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
-  const uri = await downloadUriOf(c.var.db, model, version);
+  const uri = await downloadUriOf(c.var.db, new URL(c.req.url).origin, model, version);
   if (!uri) throw doesNotExist(`Model Version (name=${req.name}, version=${version.number}) has no artifacts in edgereg and no source URI.`);
   return ok(c, { artifact_uri: uri });
 });
