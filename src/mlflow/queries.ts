@@ -44,6 +44,8 @@ export interface ModelVersionMessage {
   description: string;
   source?: string;
   run_id?: string;
+  /** MLflow 3: the LoggedModel the version was registered from. */
+  model_id?: string;
   status: ReturnType<typeof mlflowStatus>;
   status_message?: string;
   tags?: Tag[];
@@ -99,6 +101,7 @@ function versionMessageOf({ modelName, row, refNames, tags, hasArtifacts }: Vers
     description: row.description,
     ...(source === null ? {} : { source }),
     ...(row.runId ? { run_id: row.runId } : {}),
+    ...(row.mlflowModelId ? { model_id: row.mlflowModelId } : {}),
     status: mlflowStatus(row.status),
     ...(row.status === "PENDING" ? { status_message: "Waiting for the declared artifacts to be uploaded and verified" } : {}),
     ...nonEmpty("tags", sortedTags(tags)),

@@ -275,3 +275,26 @@ export async function aliasTarget(db: Database, model: ModelRow, alias: string):
     .get();
   return row?.version ?? null;
 }
+
+/** Versions registered from an MLflow 3 LoggedModel (`model_id`), within the caller's scope, oldest first. */
+export async function versionsOfLoggedModel(db: Database, loggedModelId: string, glob: string): Promise<{ modelName: string; row: VersionRow }[]> {
+  return db
+    .select({ modelName: models.name, row: versions })
+    .from(versions)
+    .innerJoin(models, eq(models.id, versions.modelId))
+    .where(and(eq(versions.mlflowModelId, loggedModelId), globCondition(glob)))
+    .orderBy(asc(versions.createdAt), asc(models.name), asc(versions.number));
+}
+
+/** The LoggedModel ids edgereg knows of (from versions' `model_id`), within scope: `limit + 1`, by id. */
+export async function loggedModelIds(db: Database, search: { offset: number; limit: number; glob: string }): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ id: versions.mlflowModelId })
+    .from(versions)
+    .innerJoin(models, eq(models.id, versions.modelId))
+    .where(and(isNotNull(versions.mlflowModelId), globCondition(search.glob)))
+    .orderBy(asc(versions.mlflowModelId))
+    .limit(search.limit + 1)
+    .offset(search.offset);
+  return rows.map((r) => r.id!);
+}
