@@ -11,6 +11,7 @@
  *   [P]     mlflow/prompt/registry_utils.py, add_prompt_filter_string: every 3.x search appends
  *           tag.`mlflow.prompt.is_prompt` != 'true'
  */
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, uniqueName } from "./helpers";
 
@@ -129,5 +130,67 @@ describe("search-model-versions: MLflow's filters and answers", () => {
     expect((byTag.body.model_versions as { name: string }[]).map((v) => v.name)).toEqual([name]);
     const prompts = await get("model-versions/search", { filter: `name LIKE '${prefix}_mv%' AND ${PROMPT} = 'true'` });
     expect((prompts.body.model_versions as { name: string }[]).map((v) => v.name)).toEqual([promptName]);
+  });
+});
+
+/**
+ * Any AND of tag clauses, against a model of MLflow's server written from [S] (SqlAlchemyStore's tag join and prompt
+ * handling) and [T-RM] (LIKE case-sensitive, ILIKE not): the facade must find exactly the models the model finds.
+ */
+describe("search-registered-models: any tag filter, as MLflow's server answers it", () => {
+  const KEYS = ["t1", "t2", "mlflow.prompt.is_prompt"] as const;
+  const VALUES: Record<(typeof KEYS)[number], (string | undefined)[]> = {
+    t1: [undefined, "abc", "Abd"],
+    t2: [undefined, "x_1"],
+    "mlflow.prompt.is_prompt": [undefined, "true", "false"],
+  };
+  const population: { name: string; tags: Record<string, string> }[] = [];
+  const pre = `${prefix}_z`; // no other model of this file starts so
+
+  beforeAll(async () => {
+    let i = 0;
+    for (const t1 of VALUES.t1) for (const t2 of VALUES.t2) for (const prompt of VALUES["mlflow.prompt.is_prompt"]) {
+      const entries = Object.entries({ t1, t2, "mlflow.prompt.is_prompt": prompt }).filter(([, v]) => v !== undefined) as [string, string][];
+      const model = { name: `${pre}${String(i++).padStart(2, "0")}`, tags: Object.fromEntries(entries) };
+      population.push(model);
+      await post("registered-models/create", { name: model.name, tags: tags(model.tags) });
+    }
+  });
+
+  type Clause = { key: (typeof KEYS)[number]; comparator: "=" | "!=" | "LIKE" | "ILIKE"; value: string };
+  const likeMatches = (value: string, pattern: string, caseless: boolean) => {
+    const source = [...pattern].map((ch) => (ch === "%" ? ".*" : ch === "_" ? "." : ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("");
+    return new RegExp(`^${source}$`, caseless ? "is" : "s").test(value);
+  };
+  const holds = (value: string, c: Clause) =>
+    c.comparator === "=" ? value === c.value : c.comparator === "!=" ? value !== c.value : likeMatches(value, c.value, c.comparator === "ILIKE");
+
+  /** MLflow's server: the first prompt clause decides whether prompts are asked for; a tag clause needs the tag. */
+  function mlflowFinds(model: { tags: Record<string, string> }, clauses: Clause[]): boolean {
+    const first = clauses.find((c) => c.key === "mlflow.prompt.is_prompt");
+    const v = first?.value.toLowerCase();
+    const promptQuery = (first?.comparator === "=" && v === "true") || (first?.comparator === "!=" && v === "false");
+    const applied = promptQuery ? clauses : clauses.filter((c) => c.key !== "mlflow.prompt.is_prompt");
+    if (!promptQuery && model.tags["mlflow.prompt.is_prompt"] === "true") return false;
+    return applied.every((c) => model.tags[c.key] !== undefined && holds(model.tags[c.key]!, c));
+  }
+
+  const clause = fc.record({
+    key: fc.constantFrom(...KEYS),
+    comparator: fc.constantFrom("=" as const, "!=" as const, "LIKE" as const, "ILIKE" as const),
+    value: fc.constantFrom("abc", "ABC", "Abd", "a%", "A%", "%b%", "x_1", "x%", "_bc", "true", "TRUE", "false", "", "%"),
+  });
+
+  it("matches the model for every AND of up to three tag clauses", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(clause, { minLength: 1, maxLength: 3 }), async (clauses) => {
+        const filter = [`name LIKE '${pre}%'`, ...clauses.map((c) => `tags.\`${c.key}\` ${c.comparator} '${c.value}'`)].join(" AND ");
+        const res = await get("registered-models/search", { filter, max_results: "100" });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        const found = ((res.body.registered_models ?? []) as { name: string }[]).map((m) => m.name);
+        expect(found, filter).toEqual(population.filter((m) => mlflowFinds(m, clauses)).map((m) => m.name));
+      }),
+      { numRuns: 80, seed: 20261130, endOnFailure: true },
+    );
   });
 });
