@@ -1,11 +1,12 @@
 /**
- * Downloading the MLflow way: get-download-uri hands out `mlflow-artifacts:/models/NAME/versions/N`, and the
+ * Downloading the MLflow way: get-download-uri hands out edgereg's own `https://HOST/api/2.0/mlflow-artifacts/artifacts/
+ * models/NAME/versions/N` (so a client whose tracking server is elsewhere still downloads from edgereg), and the
  * artifact proxy (mlflow_artifacts.proto) lists and streams the verified artifacts edgereg keeps in R2. The last
  * test replays what `mlflow.artifacts.download_artifacts("models:/NAME@alias")` does (ModelsArtifactRepository,
  * then HttpArtifactRepository): resolve the alias, ask for the download URI, list recursively, fetch each file.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, callJson, sha256Hex, tokenFor, uniqueName } from "./helpers";
+import { BASE, call, callJson, sha256Hex, tokenFor, uniqueName } from "./helpers";
 
 const API = "/api/2.0/mlflow";
 const ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
@@ -44,10 +45,10 @@ async function publishedModel(files: Record<string, string>, upload = Object.key
 }
 
 describe("get-download-uri for versions with artifacts in edgereg", () => {
-  it("answers the mlflow-artifacts URI of the version, also shown as its source", async () => {
+  it("answers the version's artifact URL on edgereg's own host; the source stays the host-less mlflow-artifacts URI", async () => {
     const name = await publishedModel(FILES);
     expect(await json("GET", `${API}/model-versions/get-download-uri?${query({ name, version: "1" })}`, 200)).toEqual({
-      artifact_uri: `mlflow-artifacts:/models/${name}/versions/1`,
+      artifact_uri: `${BASE}/api/2.0/mlflow-artifacts/artifacts/models/${name}/versions/1`,
     });
     const version = (await json("GET", `${API}/model-versions/get?${query({ name, version: "1" })}`, 200)).model_version;
     expect(version).toMatchObject({ source: `mlflow-artifacts:/models/${name}/versions/1`, status: "READY" });
@@ -140,9 +141,11 @@ describe("mlflow.artifacts.download_artifacts('models:/NAME@champion'), step by 
     // ModelsArtifactRepository: alias → version → download URI.
     const version = (await json("GET", `${API}/registered-models/alias?${query({ name, alias: "champion" })}`, 200, reader)).model_version.version;
     const uri = (await json("GET", `${API}/model-versions/get-download-uri?${query({ name, version })}`, 200, reader)).artifact_uri as string;
-    // MlflowArtifactsRepository resolves a host-less mlflow-artifacts: URI against the tracking URI.
-    expect(uri.startsWith("mlflow-artifacts:/")).toBe(true);
-    const root = uri.slice("mlflow-artifacts:/".length);
+    // An http(s) URI goes to HttpArtifactRepository on that host (edgereg), whatever the tracking URI is. It splits the
+    // URI at /mlflow-artifacts/artifacts: the tail is the root it lists, the URI itself the base it downloads from.
+    const [origin, tail] = uri.split("/api/2.0/mlflow-artifacts/artifacts/");
+    expect(origin).toBe(BASE);
+    const root = tail!;
 
     // HttpArtifactRepository.download_artifacts: list, recurse into directories, GET each file.
     const downloaded: Record<string, string> = {};

@@ -287,7 +287,7 @@ describe("model versions", () => {
     await refused(400, "INVALID_PARAMETER_VALUE", "GET", "model-versions/get", { name });
   });
 
-  it("delete archives the version (taking it out of Staging); it stays readable as Archived; refused in Production", async () => {
+  it("delete archives the version (taking it out of its stage); it stays readable as Archived; in Production only an admin's", async () => {
     const name = uniqueName("mlf");
     await registerModel(name);
     await createVersion(name);
@@ -302,7 +302,11 @@ describe("model versions", () => {
     await transition(name, "2", "None");
     await transition(name, "2", "Staging");
     await transition(name, "2", "Production");
-    expect(await refused(409, "RESOURCE_CONFLICT", "DELETE", "model-versions/delete", { name, version: "2" })).toMatch(/serves Production/);
+    // Issue 15: as in MLflow, the Production version may be deleted, which empties Production: an admin's decision.
+    const publisher = await tokenFor("publisher");
+    await refused(403, "PERMISSION_DENIED", "DELETE", "model-versions/delete", { name, version: "2" }, { token: publisher });
+    await ok("DELETE", "model-versions/delete", { name, version: "2" });
+    await callJson("GET", `/v1/models/${name}/refs/Production`, 404);
   });
 
   it("set-tag and delete-tag on versions", async () => {
@@ -384,7 +388,7 @@ describe("stages", () => {
     expect(message).toMatch(/'None' is not an Active stage/);
   });
 
-  it("Archived and None set the archived flag; Production is never emptied through MLflow", async () => {
+  it("Archived and None set the archived flag; Archived → Staging → Production goes through the gate and un-archives", async () => {
     const name = uniqueName("mlf");
     await registerModel(name);
     await createVersion(name);
@@ -393,11 +397,37 @@ describe("stages", () => {
     expect((await transition(name, "1", "None")).current_stage).toBe("None");
     await transition(name, "2", "Staging");
     await transition(name, "2", "Production");
-    expect(await refused(409, "RESOURCE_CONFLICT", "POST", "model-versions/transition-stage", { name, version: "2", stage: "Archived" })).toMatch(
-      /serves Production/,
-    );
+    // A version archive_existing_versions archived comes back, as with MLflow's server (issue 15).
+    await transition(name, "1", "Staging");
+    expect((await transition(name, "1", "Production", true)).current_stage).toBe("Production");
+    expect((await ok("GET", "model-versions/get", { name, version: "2" })).model_version.current_stage).toBe("Archived");
+    await transition(name, "2", "Staging");
+    expect((await transition(name, "2", "Production", true)).current_stage).toBe("Production");
+    expect(await callJson("GET", `/v1/models/${name}/versions/2`, 200)).toMatchObject({ archived: false, stage: "Production" });
+    const unarchived = (await auditOf(name)).filter((e) => e.action === "version.stage" && e.after?.unarchived);
+    expect(unarchived.map((e) => [e.version, e.after.stage])).toEqual([[2, "Staging"]]);
     await refused(400, "INVALID_PARAMETER_VALUE", "POST", "model-versions/transition-stage", { name, version: "2", stage: "Prod" });
     await refused(404, "RESOURCE_DOES_NOT_EXIST", "POST", "model-versions/transition-stage", { name, version: "7", stage: "Staging" });
+  });
+
+  it("an admin's transition of the Production version to Archived or None empties Production; a publisher's is refused", async () => {
+    for (const stage of ["Archived", "None"]) {
+      const name = uniqueName("mlf");
+      await registerModel(name);
+      await createVersion(name);
+      await transition(name, "1", "Staging");
+      await transition(name, "1", "Production");
+      const publisher = await tokenFor("publisher");
+      await refused(403, "PERMISSION_DENIED", "POST", "model-versions/transition-stage", { name, version: "1", stage }, { token: publisher });
+      expect((await ok("GET", "model-versions/get", { name, version: "1" })).model_version.current_stage).toBe("Production");
+      expect((await transition(name, "1", stage)).current_stage).toBe(stage);
+      expect((await callJson("GET", `/v1/models/${name}`, 200)).refs).toEqual({});
+      const latest = await ok("GET", "registered-models/get-latest-versions", { name, stages: "Production" });
+      expect(latest).toEqual({});
+      const event = (await auditOf(name)).at(-1);
+      expect(event).toMatchObject({ action: "version.stage", before: { stage: "Production" }, after: { stage } });
+      expect([...event.after.cleared_refs].sort()).toEqual(["Production", "Staging"]);
+    }
   });
 
   it("get-latest-versions (GET with repeated stages, and POST) answers one version per stage", async () => {
@@ -517,6 +547,8 @@ const ROUTES: [method: string, endpoint: string, need: "reader" | "publisher" | 
   ["GET", "model-versions/get-download-uri", "reader", (n) => ({ name: n, version: "1" })],
   ["POST", "model-versions/set-tag", "publisher", (n) => ({ name: n, version: "1", key: "k", value: "v" })],
   ["DELETE", "model-versions/delete-tag", "publisher", (n) => ({ name: n, version: "1", key: "k" })],
+  // GET logged-models/{id} names no model: a scoped token finds nothing there (test/mlflow3.test.ts), it is not refused.
+  ["POST", "logged-models/search", "reader", () => ({})],
 ];
 
 describe("roles (Bearer tokens, as MLFLOW_TRACKING_TOKEN sends them)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditOf, callJson, createModel, createVersion, moveRef, tableCounts, uniqueName } from "./helpers";
+import { auditOf, callJson, createModel, createVersion, moveRef, tableCounts, tokenFor, uniqueName } from "./helpers";
 
 const stage = (model: string, v: number | string, body: Record<string, unknown>, status = 200) =>
   callJson("POST", `/v1/models/${model}/versions/${v}/stage`, status, { body });
@@ -126,14 +126,26 @@ describe("gated stage transitions", () => {
     expect(event.after.checks).toHaveLength(3);
   });
 
-  it("refuses versions that are not READY, and archived ones unless forced", async () => {
+  it("refuses versions that are not READY", async () => {
     const name = await modelWith([0.9]);
     await createVersion(name, "1.1.0", { artifacts: [{ path: "model.bin", size: 3, sha256: "a".repeat(64) }] });
     expect((await stage(name, 2, { stage: "Staging" }, 409)).error.message).toContain("PENDING");
+  });
+
+  // Issue 15 changed this: Archived is a stage, as in MLflow, so leaving it takes the gate instead of force.
+  it("brings an archived version back through the gate, un-archived in the same audited change", async () => {
+    const name = await modelWith([0.9, 0.5], GATED);
     await stage(name, 1, { stage: "Archived" });
-    await stage(name, 1, { stage: "Staging" }, 409);
-    await stage(name, 1, { stage: "Staging", force: true }, 409);
-    expect(await stage(name, 1, { stage: "Staging", force: true, reason: "bring back for comparison" })).toMatchObject({ stage: "Staging" });
+    await stage(name, 2, { stage: "Archived" });
+    expect(await stage(name, 1, { stage: "Staging", reason: "bring back for comparison" })).toMatchObject({ stage: "Staging", previous_stage: "Archived" });
+    expect(await callJson("GET", `/v1/models/${name}/versions/1`, 200)).toMatchObject({ stage: "Staging", archived: false });
+    const event = (await auditOf(name)).at(-1);
+    expect(event).toMatchObject({ action: "version.stage", after: { stage: "Staging", previous_stage: "Archived", unarchived: true } });
+    // The gate still holds: version 2 misses the floor and stays archived.
+    const before = await tableCounts();
+    expect((await stage(name, 2, { stage: "Staging" }, 422)).error.details.checks).toEqual([expect.objectContaining({ name: "floor:accuracy", passed: false })]);
+    expect(await tableCounts()).toEqual(before);
+    expect((await callJson("GET", `/v1/models/${name}/versions/2`, 200)).archived).toBe(true);
   });
 });
 
@@ -152,12 +164,28 @@ describe("Archived and None", () => {
     expect(actions.slice(-2)).toEqual(["ref.delete", "version.stage"]);
   });
 
-  it("never changes what Production serves: the Production version cannot be archived or set to None", async () => {
-    const name = await modelWith([0.9]);
-    await stage(name, 1, { stage: "Staging" });
-    await stage(name, 1, { stage: "Production" });
+  // Issue 15 changed this (MLflow's semantics): an admin may retire the Production version, which empties Production.
+  it("an admin's Archived or None of the Production version empties Production, audited and undoable; a publisher's is refused", async () => {
     for (const target of ["Archived", "None"]) {
-      expect((await stage(name, 1, { stage: target }, 409)).error.message).toContain("serves Production");
+      const name = await modelWith([0.9]);
+      await stage(name, 1, { stage: "Staging" });
+      await stage(name, 1, { stage: "Production" });
+      const publisher = await tokenFor("publisher");
+      await callJson("POST", `/v1/models/${name}/versions/1/stage`, 403, { body: { stage: target }, token: publisher });
+      expect((await callJson("GET", `/v1/models/${name}`, 200)).refs).toEqual({ Production: 1, Staging: 1 });
+      const retired = await stage(name, 1, { stage: target, reason: "retired" });
+      expect(retired).toMatchObject({ stage: target, previous_stage: "Production" });
+      expect(retired.refs.map((r: any) => [r.ref, r.version, r.previous_version]).sort()).toEqual([
+        ["Production", null, 1],
+        ["Staging", null, 1],
+      ]);
+      expect((await callJson("GET", `/v1/models/${name}`, 200)).refs).toEqual({});
+      expect(await callJson("GET", `/v1/models/${name}/versions/1`, 200)).toMatchObject({ stage: target, archived: target === "Archived" });
+      const event = (await auditOf(name)).at(-1);
+      expect(event).toMatchObject({ action: "version.stage", reason: "retired", before: { stage: "Production" }, after: { stage: target } });
+      expect([...event.after.cleared_refs].sort()).toEqual(["Production", "Staging"]);
+      const history = await callJson("GET", `/v1/models/${name}/refs/Production/history`, 200);
+      expect(history.items[0]).toMatchObject({ action: "delete", from_version: 1, to_version: null, reason: "retired" });
     }
   });
 

@@ -101,6 +101,8 @@ describe("routes outside /openapi.json", () => {
     "GET /api/2.0/mlflow/model-versions/get-download-uri": mlflow("reader", "model-versions/get-download-uri"),
     "POST /api/2.0/mlflow/model-versions/set-tag": mlflow("publisher", "model-versions/set-tag"),
     "DELETE /api/2.0/mlflow/model-versions/delete-tag": mlflow("publisher", "model-versions/delete-tag"),
+    "GET /api/2.0/mlflow/logged-models/:model_id": mlflow("reader", "logged-models/m-0123456789abcdef"),
+    "POST /api/2.0/mlflow/logged-models/search": mlflow("reader", "logged-models/search"),
     "GET /api/2.0/mlflow-artifacts/artifacts": { need: "reader", scoped: true, path: () => `/api/2.0/mlflow-artifacts/artifacts?path=models/${model}/versions/2` },
     "GET /api/2.0/mlflow-artifacts/artifacts/*": { need: "reader", scoped: true, path: () => `/api/2.0/mlflow-artifacts/artifacts/models/${model}/versions/2/model.bin` },
     "PUT /api/2.0/mlflow-artifacts/artifacts/*": { need: "publisher", path: () => `/api/2.0/mlflow-artifacts/artifacts/models/${model}/versions/2/x.bin` },

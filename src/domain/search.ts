@@ -30,3 +30,20 @@ export function likeToGlob(pattern: string): string {
   }
   return glob;
 }
+
+/** The tag MLflow 3 marks prompts with; prompts share the registered-model tables with models. */
+export const PROMPT_TAG = "mlflow.prompt.is_prompt";
+
+/**
+ * MLflow's server (SqlAlchemyStore._is_querying_prompt and _update_query_to_exclude_prompts): the first clause on the
+ * prompt tag decides. `= 'true'` or `!= 'false'` asks for prompts, and every clause applies as written. Anything else,
+ * or no such clause, asks for models: the prompt-tag clauses are dropped and whatever carries the tag as 'true' is
+ * left out. So the `!= 'true'` every 3.x search adds matches models that carry no prompt tag at all.
+ */
+export function promptScope(filter: readonly FilterClause[]): { filter: FilterClause[]; excludePrompts: boolean } {
+  const first = filter.find((c) => c.kind === "tag" && c.key === PROMPT_TAG);
+  const value = typeof first?.value === "string" ? first.value.toLowerCase() : undefined;
+  const askingForPrompts = (first?.comparator === "=" && value === "true") || (first?.comparator === "!=" && value === "false");
+  if (askingForPrompts) return { filter: [...filter], excludePrompts: false };
+  return { filter: filter.filter((c) => !(c.kind === "tag" && c.key === PROMPT_TAG)), excludePrompts: true };
+}

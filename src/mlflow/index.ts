@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
 import { artifactProxy, ARTIFACTS_API } from "./artifacts";
 import { invalidParameter, MlflowError, mlflowErrorOf } from "./errors";
+import { loggedModels } from "./logged-models";
 import { API, registry } from "./registry";
 
 /** Request messages are small JSON; the limit matches edgereg's own JSON routes. */
@@ -29,6 +30,7 @@ for (const prefix of [API, ARTIFACTS_API]) {
   );
 }
 mlflow.route("/", registry);
+mlflow.route("/", loggedModels);
 mlflow.route("/", artifactProxy);
 
 // MLflow's client falls back between an RPC's endpoints on ENDPOINT_NOT_FOUND, and reports it clearly otherwise.

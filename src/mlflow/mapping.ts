@@ -94,6 +94,15 @@ export function pageOffsetOf(token: string | undefined): number {
 export const versionArtifactRoot = (model: string, number: number) => `models/${model}/versions/${number}`;
 export const versionArtifactUri = (model: string, number: number) => `mlflow-artifacts:/${versionArtifactRoot(model, number)}`;
 
+/**
+ * The same files as an absolute URL on edgereg's own origin, for get-download-uri. MLflow's client downloads an http(s)
+ * URI with HttpArtifactRepository against that host, whereas `mlflow-artifacts:/…` (and even `mlflow-artifacts://host/…`,
+ * which keeps the tracking URI's scheme and path) resolves against the tracking server, which in a split deployment
+ * (MLflow tracking, edgereg registry) does not hold the files.
+ */
+export const versionArtifactUrl = (origin: string, model: string, number: number) =>
+  `${origin}/api/2.0/mlflow-artifacts/artifacts/${versionArtifactRoot(model, number)}`;
+
 export interface ArtifactLocation {
   model: string;
   number: number;

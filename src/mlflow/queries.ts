@@ -18,7 +18,7 @@ import {
   type VersionRow,
 } from "../registry/mlflow";
 import { doesNotExist } from "./errors";
-import { epochMillis, mlflowStatus, versionArtifactUri, type MlflowStage } from "./mapping";
+import { epochMillis, mlflowStatus, versionArtifactUri, versionArtifactUrl, type MlflowStage } from "./mapping";
 
 export {
   aliasTarget,
@@ -44,6 +44,8 @@ export interface ModelVersionMessage {
   description: string;
   source?: string;
   run_id?: string;
+  /** MLflow 3: the LoggedModel the version was registered from. */
+  model_id?: string;
   status: ReturnType<typeof mlflowStatus>;
   status_message?: string;
   tags?: Tag[];
@@ -99,6 +101,7 @@ function versionMessageOf({ modelName, row, refNames, tags, hasArtifacts }: Vers
     description: row.description,
     ...(source === null ? {} : { source }),
     ...(row.runId ? { run_id: row.runId } : {}),
+    ...(row.mlflowModelId ? { model_id: row.mlflowModelId } : {}),
     status: mlflowStatus(row.status),
     ...(row.status === "PENDING" ? { status_message: "Waiting for the declared artifacts to be uploaded and verified" } : {}),
     ...nonEmpty("tags", sortedTags(tags)),
@@ -107,11 +110,11 @@ function versionMessageOf({ modelName, row, refNames, tags, hasArtifacts }: Vers
 }
 
 /**
- * Where MLflow clients download a version from: edgereg's own artifacts through the mlflow-artifacts proxy when the
- * version declares any, else the source it was registered with, unchanged.
+ * Where MLflow clients download a version from: edgereg's own artifacts through the mlflow-artifacts proxy, named by
+ * edgereg's origin, when the version declares any; else the source it was registered with, unchanged.
  */
-export async function downloadUriOf(db: Database, model: ModelRow, version: VersionRow): Promise<string | null> {
-  return (await hasDeclaredArtifacts(db, version)) ? versionArtifactUri(model.name, version.number) : version.source;
+export async function downloadUriOf(db: Database, origin: string, model: ModelRow, version: VersionRow): Promise<string | null> {
+  return (await hasDeclaredArtifacts(db, version)) ? versionArtifactUrl(origin, model.name, version.number) : version.source;
 }
 
 const sortedTags = (rows: readonly Tag[]) => rows.map((t) => ({ key: t.key, value: t.value })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

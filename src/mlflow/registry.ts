@@ -230,17 +230,26 @@ registry.get(`${API}/registered-models/alias`, async (c) => {
 
 registry.post(`${API}/model-versions/create`, async (c) => {
   const principal = await caller(c, "publisher");
-  const req = await readMessage(c, { name: required, source: required, run_id: optional, tags, run_link: optional, description: optional });
+  const req = await readMessage(c, {
+    name: required,
+    source: required,
+    run_id: optional,
+    tags,
+    run_link: optional,
+    description: optional,
+    model_id: optional,
+  });
   authorize(principal, "publisher", req.name);
   const model = await requireModelNamed(c.var.db, req.name);
   const { [SEMVER_TAG]: chosen, ...otherTags } = tagRecord(req.tags);
   const fields = { description: req.description ?? "", run_id: req.run_id || null, source: req.source, tags: otherTags };
+  const mlflow_model_id = loggedModelIdOf(req.model_id, req.source);
   const ctx = await contextOf(c);
   // The same command as POST /v1/…/versions; without a chosen semver, the number names it (0.0.0-mlflow.N).
   const created =
     chosen === undefined
-      ? await createVersionNumberedAs(ctx, req.name, MLFLOW_PRERELEASE, checked(MlflowVersionFields, fields))
-      : await createVersion(ctx, req.name, checked(VersionCreate, { semver: checked(Semver, chosen), ...fields })).catch((error) => {
+      ? await createVersionNumberedAs(ctx, req.name, MLFLOW_PRERELEASE, { ...checked(MlflowVersionFields, fields), mlflow_model_id })
+      : await createVersion(ctx, req.name, { ...checked(VersionCreate, { semver: checked(Semver, chosen), ...fields }), mlflow_model_id }).catch((error) => {
           if (!isSemverConflict(error)) throw error;
           throw new MlflowError("RESOURCE_ALREADY_EXISTS", `Model version with ${SEMVER_TAG} ${chosen} already exists for ${req.name}.`);
         });
@@ -255,6 +264,15 @@ const MlflowVersionFields = z.strictObject({
   source: VersionCreate.shape.source,
   tags: VersionCreate.shape.tags,
 });
+
+/** MLflow 3 LoggedModel ids are `m-` and a hex uuid; a 3.x client sends it as `model_id` and in the `models:/m-…` source. */
+const LoggedModelId = z.string().regex(/^m-[A-Za-z0-9_-]{1,128}$/, "model_id is a LoggedModel id such as m-0a1b2c…");
+
+function loggedModelIdOf(modelId: string | undefined, source: string): string | null {
+  if (modelId) return checked(LoggedModelId, modelId);
+  const fromSource = /^models:\/(m-[A-Za-z0-9_-]{1,128})\/?$/.exec(source)?.[1];
+  return fromSource ?? null;
+}
 
 const isSemverConflict = (error: unknown) =>
   error instanceof DomainError && error.code === "CONFLICT" && (error.details as { field?: string } | undefined)?.field === "semver";
@@ -321,7 +339,7 @@ registry.get(`${API}/model-versions/get-download-uri`, async (c) => {
   const req = await readMessage(c, { name: required, version: required });
   authorize(principal, "reader", req.name);
   const { model, version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
-  const uri = await downloadUriOf(c.var.db, model, version);
+  const uri = await downloadUriOf(c.var.db, new URL(c.req.url).origin, model, version);
   if (!uri) throw doesNotExist(`Model Version (name=${req.name}, version=${version.number}) has no artifacts in edgereg and no source URI.`);
   return ok(c, { artifact_uri: uri });
 });

@@ -1,9 +1,10 @@
 /**
  * MLflow's transition-stage and deletes over edgereg's stage commands (src/registry/stage.ts), the same commands as
- * POST /v1/…/versions/:v/stage: Staging and Production move the stage ref through the model's gate; Archived and
- * None set the archived flag (and clear Staging). A stage holds one version, so the version that held it leaves it
- * either way; `archive_existing_versions` also archives that version, as MLflow does. Roles are the command's: a
- * publisher may stage a version, never touch Production, and never take a version out of Staging.
+ * POST /v1/…/versions/:v/stage: Staging and Production move the stage ref through the model's gate (an archived
+ * version comes back un-archived); Archived and None clear the stage refs the version holds and set or clear the
+ * archived flag. A stage holds one version, so the version that held it leaves it either way;
+ * `archive_existing_versions` also archives that version, as MLflow does. Roles are the command's: a publisher may
+ * stage a version, never touch Production, and never take a version out of a stage.
  */
 import type { Context } from "hono";
 import type { Check } from "../domain/policy";

@@ -1,15 +1,16 @@
 /**
- * Stage transitions (POST …/versions/:v/stage, MLflow's transition-stage and deletes): Staging and Production move
- * the stage ref through the gate; Archived and None take the version out of Staging and set its archived flag.
- * Neither ever changes what Production serves: a version in Production is moved off by promoting another one (or a
- * rollback) first. A publisher may move a version into Staging through the gate and archive a version that holds no
- * stage ref; Production, taking a version out of Staging, and any force need an admin.
+ * Stage transitions (POST …/versions/:v/stage, MLflow's transition-stage and deletes), with MLflow's meaning of
+ * Archived as a stage: Staging and Production move the stage ref through the gate, and a version that was archived
+ * comes back un-archived in the same change. Archived and None take the version out of whichever stage refs it holds
+ * and set (Archived) or clear (None) its archived flag; taking the Production version out empties Production, so
+ * that and emptying Staging are an admin's decisions. A publisher may move a version into Staging through the gate
+ * and archive a version that holds no stage ref; Production and any force need an admin.
  */
 import { and, asc, eq, or } from "drizzle-orm";
 import { authorize, hasRole, type Principal } from "../auth/principal";
 import { conflict, DomainError } from "../domain/errors";
 import type { GateEvidence, Override } from "../domain/gates";
-import type { Stage } from "../domain/names";
+import { STAGES, type Stage } from "../domain/names";
 import { parseVersionKey, stageOf, type DerivedStage } from "../domain/versions";
 import { auditInsert, type Mutation } from "../store/audit";
 import { isUniqueViolation } from "../store/db";
@@ -18,7 +19,7 @@ import { moveRef, readRef, refChangeStatements, type RefMove } from "../store/re
 import { refs, rollouts, versions } from "../store/schema";
 import { requireVersion, type VersionRow } from "../store/versions";
 import type { CommandContext } from "./context";
-import { archivedTargetOverride, authorizeForce, stageGate } from "./gates";
+import { authorizeForce, stageGate } from "./gates";
 
 export type StageTarget = Stage | "Archived" | "None";
 
@@ -38,7 +39,7 @@ export interface TransitionStageInput {
   version: number | string;
   stage: StageTarget;
   reason?: string;
-  /** override failed gate checks or stage an archived version (admin, with a reason) */
+  /** override failed gate checks (admin, with a reason) */
   force?: boolean;
 }
 
@@ -74,7 +75,8 @@ export async function archiveModel(ctx: CommandContext, input: { model: string; 
   const [production, staging] = await Promise.all([readRef(ctx.db, model, "Production"), readRef(ctx.db, model, "Staging")]);
   if (production.current) {
     throw conflict(
-      `model '${model.name}' still serves version ${production.current.number} in Production; archiving every version would stop serving it`,
+      `model '${model.name}' still serves version ${production.current.number} in Production; archiving every version would stop serving it. ` +
+        `An admin retires it first by moving version ${production.current.number} to Archived (which empties Production).`,
       { field: "name", production: production.current.number },
     );
   }
@@ -120,19 +122,21 @@ async function promote(
     throw conflict(`version ${version.number} is ${version.status}; only READY versions enter a stage`, { field: "v", status: version.status });
   }
   const gate = await stageGate(m.db, model, version, stage);
-  const archived = archivedTargetOverride(gate.policy, version, request);
   const evidence = gate.pass(request);
+  // Archived is a stage (MLflow's meaning): leaving it through the gate un-archives the version in the same batch.
+  const unarchive = version.archived ? [m.db.update(versions).set({ archived: false, updatedAt: m.now }).where(eq(versions.id, version.id))] : [];
   const move = await moveRef(m, model, stage, version, {
     reason: request.reason,
     auditAction: "version.stage",
-    evidence: { stage, previous_stage: previous, ...evidence, ...(archived ? { archived_target: true } : {}) },
+    evidence: { stage, previous_stage: previous, ...evidence, ...(version.archived ? { unarchived: true } : {}) },
+    alongside: unarchive,
   });
   return { version: version.number, stage, previous_stage: previous, ...evidence, refs: [move] };
 }
 
 /**
- * Archived or None: clears Staging if the version holds it (recorded in the ref's history, so it can be rolled
- * back) and sets the archived flag, in one batch with the audit events.
+ * Archived or None: clears the stage refs the version holds (recorded in each ref's history, so it can be rolled
+ * back) and sets or clears the archived flag, in one batch with the audit events. Emptying a stage is an admin's.
  */
 async function retire(
   m: Mutation,
@@ -143,47 +147,43 @@ async function retire(
   previous: DerivedStage,
   reason: string,
 ): Promise<StageTransition> {
-  if (previous === "Production") {
-    onlyAdmin(principal, `moving version ${version.number} out of Production`);
-    throw conflict(`version ${version.number} serves Production; promote another version (or roll back) before moving it to ${stage}`, {
-      field: "stage",
-    });
-  }
   const archived = stage === "Archived";
   if (archived) await assertNotInRollout(m, model, version);
   for (let attempt = 0; ; attempt++) {
-    const staging = await readRef(m.db, model, "Staging");
-    const inStaging = staging.current?.versionId === version.id;
-    // Emptying Staging is an admin's decision, even when a publisher archives the version that holds it.
-    if (inStaging) onlyAdmin(principal, `taking version ${version.number} out of Staging`);
-    if (inStaging && staging.activeRolloutId) {
-      throw conflict("a rollout is active on Staging; promote or abort it first", { ref: "Staging", rollout_id: staging.activeRolloutId });
+    const states = await Promise.all(STAGES.map(async (name) => ({ name, state: await readRef(m.db, model, name) })));
+    const held = states.filter(({ state }) => state.current?.versionId === version.id);
+    for (const { name, state } of held) {
+      onlyAdmin(principal, `taking version ${version.number} out of ${name}${name === "Production" ? " (which empties Production)" : ""}`);
+      if (state.activeRolloutId) {
+        throw conflict(`a rollout is active on ${name}; promote or abort it first`, { ref: name, rollout_id: state.activeRolloutId });
+      }
     }
-    if (!inStaging && version.archived === archived) {
+    if (held.length === 0 && version.archived === archived) {
       return { version: version.number, stage, previous_stage: previous, checks: [], forced: false, failed_checks: [], refs: [] };
     }
-    const clear = inStaging
-      ? refChangeStatements(m, model, "Staging", staging, { action: "delete", to: null, reason, auditAction: "ref.delete" })
-      : null;
+    const clears = held.map(({ name, state }) => ({
+      name,
+      ...refChangeStatements(m, model, name, state, { action: "delete", to: null, reason, auditAction: "ref.delete" }),
+    }));
     try {
       await m.db.batch([
-        ...(clear?.statements ?? []),
+        ...clears.flatMap((c) => c.statements),
         m.db.update(versions).set({ archived, updatedAt: m.now }).where(eq(versions.id, version.id)),
         auditInsert(m, {
           action: "version.stage",
           model: model.name,
           version: version.number,
           before: { stage: previous, archived: version.archived },
-          after: { stage, archived, cleared_refs: inStaging ? ["Staging"] : [] },
+          after: { stage, archived, cleared_refs: clears.map((c) => c.name) },
           reason,
         }),
-      ]);
+      ] as never); // a batch typed as non-empty; the update and the audit insert make it so
     } catch (error) {
       if (!isUniqueViolation(error, "ref_history")) throw error;
-      if (attempt >= RETRIES) throw conflict("Staging is moving under heavy contention; retry", {});
+      if (attempt >= RETRIES) throw conflict("the stage refs are moving under heavy contention; retry", {});
       continue;
     }
-    const moves: RefMove[] = clear ? [{ ref: "Staging", version: null, previous_version: version.number, generation: clear.generation }] : [];
+    const moves: RefMove[] = clears.map((c) => ({ ref: c.name, version: null, previous_version: version.number, generation: c.generation }));
     return { version: version.number, stage, previous_stage: previous, checks: [], forced: false, failed_checks: [], refs: moves };
   }
 }

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import { STAGES } from "../domain/names";
-import { likeToGlob, type FilterClause, type OrderBy } from "../domain/search";
+import { likeToGlob, PROMPT_TAG, promptScope, type FilterClause, type OrderBy } from "../domain/search";
 import type { DerivedStage } from "../domain/versions";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
@@ -188,11 +188,16 @@ export interface Search {
 
 /** search-registered-models: `limit + 1` rows, so the caller knows whether another page follows. */
 export async function searchModelRows(db: Database, search: Search): Promise<ModelRow[]> {
-  const conditions = search.filter.map((clause) =>
+  const { filter, excludePrompts } = promptScope(search.filter);
+  // A tag clause matches only what carries the tag, as in MLflow's server (an inner join on the tag's key).
+  const conditions = filter.map((clause) =>
     clause.kind === "tag"
       ? sql`EXISTS (SELECT 1 FROM model_tags t WHERE t.model_id = ${models.id} AND t.key = ${clause.key} AND ${compare(sql`t.value`, clause)})`
       : compare(sql`${models.name}`, clause),
   );
+  if (excludePrompts) {
+    conditions.push(sql`NOT EXISTS (SELECT 1 FROM model_tags p WHERE p.model_id = ${models.id} AND p.key = ${PROMPT_TAG} AND p.value = 'true')`);
+  }
   const column = { name: models.name, creation_timestamp: models.createdAt, last_updated_timestamp: models.updatedAt } as const;
   const ordering = search.orderBy.map((o) => (o.ascending ? asc : desc)(column[o.key as keyof typeof column]));
   if (!search.orderBy.some((o) => o.key === "name")) ordering.push(asc(models.name));
@@ -208,11 +213,18 @@ export async function searchModelRows(db: Database, search: Search): Promise<Mod
 /** search-model-versions across models; MLflow's default order is newest change first. */
 export async function searchVersionRows(db: Database, search: Search): Promise<{ modelName: string; row: VersionRow }[]> {
   const attribute = { name: sql`${models.name}`, run_id: sql`${versions.runId}`, source_path: sql`${versions.source}`, version_number: sql`${versions.number}` } as const;
-  const conditions = search.filter.map((clause) =>
+  const { filter, excludePrompts } = promptScope(search.filter);
+  const conditions = filter.map((clause) =>
     clause.kind === "tag"
       ? sql`EXISTS (SELECT 1 FROM version_tags t WHERE t.version_id = ${versions.id} AND t.key = ${clause.key} AND ${compare(sql`t.value`, clause)})`
       : compare(attribute[clause.key as keyof typeof attribute], clause),
   );
+  // MLflow leaves out every version of a model one of whose versions is tagged as a prompt (an anti-join on the name).
+  if (excludePrompts) {
+    conditions.push(
+      sql`NOT EXISTS (SELECT 1 FROM version_tags p JOIN versions pv ON pv.id = p.version_id WHERE pv.model_id = ${versions.modelId} AND p.key = ${PROMPT_TAG} AND p.value = 'true')`,
+    );
+  }
   const column = {
     name: models.name,
     version_number: versions.number,
@@ -262,4 +274,27 @@ export async function aliasTarget(db: Database, model: ModelRow, alias: string):
     .where(and(eq(refs.modelId, model.id), eq(refs.name, alias)))
     .get();
   return row?.version ?? null;
+}
+
+/** Versions registered from an MLflow 3 LoggedModel (`model_id`), within the caller's scope, oldest first. */
+export async function versionsOfLoggedModel(db: Database, loggedModelId: string, glob: string): Promise<{ modelName: string; row: VersionRow }[]> {
+  return db
+    .select({ modelName: models.name, row: versions })
+    .from(versions)
+    .innerJoin(models, eq(models.id, versions.modelId))
+    .where(and(eq(versions.mlflowModelId, loggedModelId), globCondition(glob)))
+    .orderBy(asc(versions.createdAt), asc(models.name), asc(versions.number));
+}
+
+/** The LoggedModel ids edgereg knows of (from versions' `model_id`), within scope: `limit + 1`, by id. */
+export async function loggedModelIds(db: Database, search: { offset: number; limit: number; glob: string }): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ id: versions.mlflowModelId })
+    .from(versions)
+    .innerJoin(models, eq(models.id, versions.modelId))
+    .where(and(isNotNull(versions.mlflowModelId), globCondition(search.glob)))
+    .orderBy(asc(versions.mlflowModelId))
+    .limit(search.limit + 1)
+    .offset(search.offset);
+  return rows.map((r) => r.id!);
 }

@@ -117,6 +117,8 @@ export interface MoveOptions {
   action?: RefAction;
   auditAction?: string;
   evidence?: Record<string, unknown>;
+  /** Statements that commit in the same batch as the move (a stage transition un-archiving its target). */
+  alongside?: readonly unknown[];
 }
 
 /**
@@ -143,7 +145,7 @@ export async function moveRef(m: Mutation, model: ModelRow, name: string, target
       guard: target.archived ? undefined : sql`(SELECT archived FROM versions WHERE id = ${target.id}) = 0`,
     });
     try {
-      if (await committed(m, statements, options.expected !== undefined, attempt)) {
+      if (await committed(m, [...statements, ...(options.alongside ?? [])], options.expected !== undefined, attempt)) {
         return { ref: name, version: target.number, previous_version: state.current?.number ?? null, generation };
       }
     } catch (error) {

@@ -48,12 +48,15 @@ export const versions = sqliteTable(
     metrics: text("metrics", { mode: "json" }).notNull().default(sql`'{}'`),
     params: text("params", { mode: "json" }).notNull().default(sql`'{}'`),
     signature: text("signature", { mode: "json" }),
+    /** The MLflow 3 LoggedModel (`m-…`) an MLflow client registered this version from; null otherwise. */
+    mlflowModelId: text("mlflow_model_id"),
     createdAt: text("created_at").notNull(),
     createdBy: text("created_by").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
     uniqueIndex("versions_model_number").on(t.modelId, t.number),
+    index("versions_by_mlflow_model_id").on(t.mlflowModelId),
     uniqueIndex("versions_model_semver").on(t.modelId, t.semver),
     index("versions_model_semver_parts").on(t.modelId, t.major, t.minor, t.patch),
   ],

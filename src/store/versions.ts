@@ -62,6 +62,8 @@ export interface NewVersion {
   signature?: Signature | null;
   tags?: Record<string, string>;
   artifacts?: DeclaredArtifact[];
+  /** Set only by the MLflow door: the LoggedModel an MLflow 3 client registered the version from. */
+  mlflow_model_id?: string | null;
 }
 
 export interface ArtifactView {
@@ -212,6 +214,7 @@ async function insertVersion(
         metrics: input.metrics ?? {},
         params: input.params ?? {},
         signature: input.signature ?? null,
+        mlflowModelId: input.mlflow_model_id ?? null,
         createdAt: m.now,
         createdBy: m.actor,
         updatedAt: m.now,
