@@ -2,6 +2,7 @@
  * Geometry of a rollout's arm chart: each arm's mean of one metric per time bucket, the weight steps marked on the
  * time axis and the auto-rollback threshold as a horizontal line. Pure: the page draws what this places.
  */
+import type { Margins, PlotArea } from "./chart";
 import { domainOf, linear, timeTicks } from "./scale";
 
 export type ArmName = "stable" | "candidate";
@@ -43,19 +44,13 @@ export interface ArmChartInput {
 export interface ArmChartSize {
   width: number;
   height: number;
-  margin: { top: number; right: number; bottom: number; left: number };
+  margin: Margins;
   timeLabels: number;
 }
 
 export const ARM_CHART_SIZE: ArmChartSize = { width: 720, height: 260, margin: { top: 28, right: 24, bottom: 36, left: 60 }, timeLabels: 4 };
 
-export interface ArmChartLayout {
-  width: number;
-  height: number;
-  left: number;
-  right: number;
-  top: number;
-  bottom: number;
+export interface ArmChartLayout extends PlotArea {
   series: { arm: ArmName; path: string; points: (BucketPoint & { x: number; y: number })[] }[];
   yTicks: { at: number; value: number }[];
   xTicks: { at: number; t: number }[];

@@ -19,14 +19,25 @@ export interface Tick {
   value: number;
 }
 
-export interface ChartLayout {
+/** Space around a chart's plot area, for axis labels. */
+export interface Margins {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+/** A chart's size, and its plot area inside the margins: what every chart layout starts with. */
+export interface PlotArea {
   width: number;
   height: number;
-  /** Plot area inside the margins. */
   left: number;
   right: number;
   top: number;
   bottom: number;
+}
+
+export interface ChartLayout extends PlotArea {
   points: PlacedPoint[];
   /** The line through the points in version order, as an SVG path. */
   path: string;
@@ -37,7 +48,7 @@ export interface ChartLayout {
 export interface ChartSize {
   width: number;
   height: number;
-  margin: { top: number; right: number; bottom: number; left: number };
+  margin: Margins;
   /** At most about this many version labels along the x axis. */
   xLabels: number;
 }

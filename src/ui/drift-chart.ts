@@ -2,6 +2,7 @@
  * Geometry of a drift report's pictures: each feature's deciding statistic against its threshold, and a feature's
  * reference distribution as a histogram (numbers) or category shares (strings). Pure: the page draws what this places.
  */
+import type { Margins, PlotArea } from "./chart";
 import { domainOf, linear } from "./scale";
 
 /** How far along its bar a feature's evidence of drift goes, in [0, 1], with the threshold's place on the same bar. */
@@ -86,18 +87,12 @@ function categoryBins(values: string[], maxCategories: number): HistogramBin[] {
 export interface HistogramSize {
   width: number;
   height: number;
-  margin: { top: number; right: number; bottom: number; left: number };
+  margin: Margins;
 }
 
 export const HISTOGRAM_SIZE: HistogramSize = { width: 360, height: 170, margin: { top: 10, right: 10, bottom: 34, left: 44 } };
 
-export interface HistogramLayout {
-  width: number;
-  height: number;
-  left: number;
-  right: number;
-  top: number;
-  bottom: number;
+export interface HistogramLayout extends PlotArea {
   bars: (HistogramBin & { x: number; y: number; w: number; h: number })[];
   yTicks: { at: number; value: number }[];
 }

@@ -2,6 +2,7 @@
  * Geometry of a model's timeline: one lane per stage, a bar for each stretch a version held it (from the ref's
  * history), and rollouts as bands across their lane from start to end. Pure: the page draws what this places.
  */
+import type { Margins } from "./chart";
 import { linear, timeTicks } from "./scale";
 
 export interface RefChange {
@@ -59,7 +60,7 @@ export interface RolloutSpan {
 export interface TimelineSize {
   width: number;
   laneHeight: number;
-  margin: { top: number; right: number; bottom: number; left: number };
+  margin: Margins;
   timeLabels: number;
 }
 
