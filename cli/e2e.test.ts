@@ -394,6 +394,9 @@ describe("monitoring from the terminal", () => {
     const deliveries = await ok(["webhooks", "deliveries", hook.id]);
     expect(Array.isArray(deliveries.items)).toBe(true);
     for (const d of deliveries.items) expect(d).toMatchObject({ webhook_id: hook.id, event: "stage.changed" });
+    // Nothing has failed every attempt yet, so a replay of the last hour finds no dead letter to send again.
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    expect(await ok(["webhooks", "replay", hook.id, "--since", hourAgo, "--until", new Date(Date.now() + 1000).toISOString()])).toMatchObject({ replayed: 0 });
 
     expect((await ok(["webhooks", "delete", hook.id])).deleted_at).toBeTruthy();
     const noEvent = await cli(["webhooks", "create", "https://hooks.example.com/x"], { env });

@@ -92,6 +92,31 @@ export function registerWebhooks(program: Command, action: Action) {
       );
     }),
   );
+
+  webhooks
+    .command("redeliver")
+    .description("send one delivery again (the receiver sees the same X-Edgereg-Delivery id, its idempotency key)")
+    .argument("<id>", "the webhook")
+    .argument("<delivery>", "the delivery, from `edgereg webhooks deliveries`")
+    .action(
+      action(async (ctx, id: string, delivery: string) => {
+        const again = await ctx.client().POST("/v1/webhooks/{id}/deliveries/{delivery}/redeliver", { params: { path: { id, delivery } } });
+        ctx.out.result(again, (d) => `delivery ${d.id} (${d.event}) is ${d.status} again`);
+      }),
+    );
+
+  webhooks
+    .command("replay")
+    .description("send again every dead letter of a webhook whose event was recorded in [--since, --until)")
+    .argument("<id>", "the webhook")
+    .requiredOption("--since <time>", "ISO-8601 time, inclusive")
+    .requiredOption("--until <time>", "ISO-8601 time, exclusive")
+    .action(
+      action(async (ctx, id: string, flags: { since: string; until: string }) => {
+        const replayed = await ctx.client().POST("/v1/webhooks/{id}/deliveries/replay", { params: { path: { id } }, body: { since: flags.since, until: flags.until } });
+        ctx.out.result(replayed, (r) => `replayed ${r.replayed} dead letter(s)${r.more ? "; more remain in that range: run it again" : ""}`);
+      }),
+    );
 }
 
 function lastAttempt(attempts: { at: string; status: number | null; error: string | null }[]): string | null {
