@@ -11,6 +11,8 @@ export const BLOB_CACHE_MAX_BYTES = 500 * 1024 * 1024;
 
 /** Not a host anyone can reach (.invalid, RFC 2606): the key only names an entry of this Worker's cache. */
 const cacheUrl = (sha256: string) => `https://blob-cache.edgereg.invalid/sha256/${sha256}`;
+/** A tiny entry saying a blob was missed once here: only a blob asked for again is copied into the cache. */
+const seenUrl = (sha256: string) => `https://blob-cache.edgereg.invalid/seen/${sha256}`;
 
 export interface BlobReadOptions {
   /** The cache to use; null reads R2 only (e.g. the client asked `Cache-Control: no-cache`). */
@@ -39,8 +41,22 @@ export async function readBlob(bucket: R2Bucket, sha256: string, size: number, r
   }
   const object = await getBlob(bucket, sha256, range);
   if (!object) return null;
-  if (cache) options.waitUntil(fill(cache, bucket, sha256).catch(() => undefined));
+  if (cache) options.waitUntil(admit(cache, bucket, sha256).catch(() => undefined));
   return { body: object.body, source: "r2" };
+}
+
+/**
+ * Filling the cache costs a second read of the whole blob from R2, so a blob downloaded once (most large files) is
+ * only marked as seen; its next miss fills the cache. A one-off download then costs what it did without the cache.
+ */
+async function admit(cache: Cache, bucket: R2Bucket, sha256: string): Promise<void> {
+  const seen = await cache.match(new Request(seenUrl(sha256)));
+  if (!seen) {
+    await cache.put(new Request(seenUrl(sha256)), new Response("", { headers: { "Cache-Control": "public, max-age=86400" } }));
+    return;
+  }
+  await seen.body?.cancel();
+  await fill(cache, bucket, sha256);
 }
 
 /** Copies the whole blob from R2 into the cache (a read of its own, so a slow client never holds it in memory). */
