@@ -4,7 +4,7 @@
  */
 import { aliasedTable, and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Aggregate } from "../domain/observations";
-import { historyRolloutColumns, historyRolloutOf, joinHistoryRollout, type RefHistoryView } from "./refs";
+import { historyEntryOf, historyRolloutColumns, joinHistoryRollout, type RefHistoryView } from "./refs";
 import { auditView, type AuditEvent } from "./audit";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
@@ -107,17 +107,7 @@ function historyQuery(db: Database) {
 
 type HistoryRow = Awaited<ReturnType<ReturnType<typeof historyQuery>["all"]>>[number];
 
-const changeOf = (r: HistoryRow): RefChangeSummary => ({
-  ref: r.ref,
-  generation: r.generation,
-  action: r.action,
-  from_version: r.from,
-  to_version: r.to,
-  actor: r.actor,
-  reason: r.reason,
-  at: r.at,
-  rollout: historyRolloutOf(r),
-});
+const changeOf = (r: HistoryRow): RefChangeSummary => ({ ref: r.ref, ...historyEntryOf(r) });
 
 export interface ArmTotals {
   metric: string;

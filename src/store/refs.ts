@@ -291,6 +291,31 @@ export function historyRolloutOf(r: { rolloutId: string | null; rolloutStable: n
   return r.rolloutId === null ? null : { id: r.rolloutId, stable_version: r.rolloutStable!, candidate_version: r.rolloutCandidate! };
 }
 
+/** A ref_history row (joined with its versions' numbers and its rollout) as the API answers it. */
+export function historyEntryOf(r: {
+  generation: number;
+  action: RefAction;
+  from: number | null;
+  to: number | null;
+  actor: string;
+  reason: string;
+  at: string;
+  rolloutId: string | null;
+  rolloutStable: number | null;
+  rolloutCandidate: number | null;
+}): RefHistoryView {
+  return {
+    generation: r.generation,
+    action: r.action,
+    from_version: r.from,
+    to_version: r.to,
+    actor: r.actor,
+    reason: r.reason,
+    at: r.at,
+    rollout: historyRolloutOf(r),
+  };
+}
+
 /** Newest first; the cursor is the last generation seen. */
 export async function listRefHistory(db: Database, model: ModelRow, name: string, page: Page): Promise<Paged<RefHistoryView>> {
   const after = decodeCursor(page.cursor, z.object({ generation: z.number().int() }));
@@ -314,19 +339,5 @@ export async function listRefHistory(db: Database, model: ModelRow, name: string
     .where(and(eq(refHistory.modelId, model.id), eq(refHistory.ref, name), after ? lt(refHistory.generation, after.generation) : undefined))
     .orderBy(desc(refHistory.generation))
     .limit(page.limit + 1);
-  return pageOf(
-    rows,
-    page,
-    (r) => ({
-      generation: r.generation,
-      action: r.action,
-      from_version: r.from,
-      to_version: r.to,
-      actor: r.actor,
-      reason: r.reason,
-      at: r.at,
-      rollout: historyRolloutOf(r),
-    }),
-    (r) => ({ generation: r.generation }),
-  );
+  return pageOf(rows, page, historyEntryOf, (r) => ({ generation: r.generation }));
 }
