@@ -76,10 +76,9 @@ export async function auditOf(model: string): Promise<any[]> {
   return page.items.reverse();
 }
 
-/** Row counts of every table, to prove a refused request changed nothing. */
 /**
- * Rows per registry table. Leaves out `rate_limits`: its per-minute windows gain a
- * row whenever a request crosses a minute boundary, which is bookkeeping, not state.
+ * Row counts of every table, to prove a refused request changed nothing. Leaves out `rate_limits`: its per-minute
+ * windows gain a row whenever a request crosses a minute boundary, which is bookkeeping, not state.
  */
 export async function tableCounts(): Promise<Record<string, number>> {
   const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('d1_migrations', 'rate_limits')").all<{ name: string }>();

@@ -5123,6 +5123,8 @@ export interface components {
             expected_version?: number | string | null;
             /** @description Overrides a stage ref's failed gate checks or allows an archived target; needs a reason (refused under forbid_force) */
             force?: boolean;
+            /** @description Admin: copies an assignment from another registry (edgereg import): no gate, recorded as action `import` */
+            imported_from?: string;
             reason?: string;
             /**
              * @description A version number or an exact semver
@@ -5485,6 +5487,8 @@ export interface components {
             metrics?: {
                 [key: string]: number;
             };
+            /** @description Admin: the version number to take (imports keep the source registry's numbers); default: the next one */
+            number?: number;
             /**
              * @example {
              *       "learning_rate": 0.05,

@@ -3,6 +3,7 @@ import { preconditionFailed } from "./errors";
 
 export type RefAction =
   | "move"
+  | "import"
   | "promote"
   | "delete"
   | "rollback"
@@ -25,7 +26,7 @@ export interface RefHistoryStep {
   toVersionId: string | null;
 }
 
-const UNDOABLE: ReadonlySet<RefAction> = new Set(["move", "promote", "delete"]);
+const UNDOABLE: ReadonlySet<RefAction> = new Set(["move", "import", "promote", "delete"]);
 const UNDOING: ReadonlySet<RefAction> = new Set(["rollback", "auto_rollback"]);
 
 /**

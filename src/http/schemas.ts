@@ -117,6 +117,13 @@ export const Model = z
 export const VersionCreate = z
   .strictObject({
     semver: Semver,
+    number: z
+      .number()
+      .int()
+      .positive()
+      .max(2_147_483_647)
+      .optional()
+      .openapi({ description: "Admin: the version number to take (imports keep the source registry's numbers); default: the next one" }),
     description: z.string().max(10_000).optional().openapi({ description: "Why this version exists (the changelog)" }),
     run_id: z.string().min(1).max(256).nullish(),
     git_commit: z.string().max(64).regex(/^[0-9a-f]{7,64}$/, "git_commit is 7–64 lowercase hex characters").nullish(),
@@ -209,6 +216,12 @@ export const RefMoveBody = z
       .boolean()
       .optional()
       .openapi({ description: "Overrides a stage ref's failed gate checks or allows an archived target; needs a reason (refused under forbid_force)" }),
+    imported_from: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .openapi({ description: "Admin: copies an assignment from another registry (edgereg import): no gate, recorded as action `import`" }),
   })
   .openapi("RefMove");
 

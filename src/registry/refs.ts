@@ -10,7 +10,7 @@ import { parseVersionKey } from "../domain/versions";
 import type { Database } from "../store/db";
 import { requireModel, type ModelRow } from "../store/models";
 import * as store from "../store/refs";
-import { findVersion, requireVersion } from "../store/versions";
+import { findVersion, requireVersion, type VersionRow } from "../store/versions";
 import type { CommandContext } from "./context";
 import { refChangedEvents } from "./events";
 import { archivedTargetOverride, authorizeForce, policyOf, stageGate } from "./gates";
@@ -48,6 +48,11 @@ export interface MoveRefInput {
   expected_version?: number | string | null;
   /** override failed gate checks or target an archived version (admin, with a reason) */
   force?: boolean;
+  /**
+   * The registry this assignment was copied from (`edgereg import mlflow`): the move records a fact established
+   * elsewhere, so it skips the gate and require_pipeline and is recorded as an import. Admin only.
+   */
+  imported_from?: string;
 }
 
 /**
@@ -64,6 +69,7 @@ export async function moveRef(ctx: CommandContext, input: MoveRefInput): Promise
   if (target.status !== "READY") {
     throw conflict(`version ${target.number} is ${target.status}; only READY versions can be targeted`, { field: "version", status: target.status });
   }
+  if (input.imported_from !== undefined) return importRef(ctx, model, ref.name, target, input, reason);
   const gate = ref.kind === "stage" ? await stageGate(ctx.db, model, target, ref.name) : undefined;
   // An alias has no gate: its policy matters only for an archived target.
   const policy = gate?.policy ?? (target.archived ? await policyOf(ctx.db, model) : DEFAULT_POLICY);
@@ -78,6 +84,21 @@ export async function moveRef(ctx: CommandContext, input: MoveRefInput): Promise
   const expected = await expectedNumber(ctx.db, model, input.expected_version);
   const evidence = gate?.pass(input);
   const move = await store.moveRef(ctx, model, ref.name, target, { reason, expected, evidence: { ...evidence, ...archived } });
+  ctx.emit(...refChangedEvents(model.name, "move", move, reason));
+  return move;
+}
+
+/** An imported assignment: no gate (it was decided in the source registry), but archived targets and CAS still hold. */
+async function importRef(ctx: CommandContext, model: ModelRow, ref: string, target: VersionRow, input: MoveRefInput, reason: string) {
+  if (target.archived) throw conflict(`version ${target.number} is archived; import its refs before archiving it`, { field: "version" });
+  const expected = await expectedNumber(ctx.db, model, input.expected_version);
+  const move = await store.moveRef(ctx, model, ref, target, {
+    reason: reason || `imported from ${input.imported_from}`,
+    expected,
+    action: "import",
+    auditAction: "ref.import",
+    evidence: { imported_from: input.imported_from },
+  });
   ctx.emit(...refChangedEvents(model.name, "move", move, reason));
   return move;
 }

@@ -37,11 +37,11 @@ export function openSession(d1: D1Database, start: SessionStart): DatabaseSessio
   return { db: database(client), bookmark: () => session?.getBookmark() ?? null };
 }
 
-/** True when D1 refused a write because a UNIQUE (or PRIMARY KEY) constraint on `table` was violated. */
-export function isUniqueViolation(error: unknown, table?: string): boolean {
+/** True when D1 refused a write because a UNIQUE (or PRIMARY KEY) constraint on `table` (`column`) was violated. */
+export function isUniqueViolation(error: unknown, table?: string, column?: string): boolean {
   const text = errorText(error);
   if (!/UNIQUE constraint failed|PRIMARY KEY/i.test(text)) return false;
-  return table === undefined || text.includes(`${table}.`);
+  return table === undefined || text.includes(`${table}.${column ?? ""}`);
 }
 
 function errorText(error: unknown): string {

@@ -64,6 +64,8 @@ export interface NewVersion {
   artifacts?: DeclaredArtifact[];
   /** Set only by the MLflow door: the LoggedModel an MLflow 3 client registered the version from. */
   mlflow_model_id?: string | null;
+  /** An explicit number (admin, for imports keeping the source registry's numbers); else the next one. */
+  number?: number;
 }
 
 export interface ArtifactView {
@@ -198,7 +200,7 @@ async function insertVersion(
       m.db.insert(versions).values({
         id,
         modelId: model.id,
-        number: nextNumber(model),
+        number: input.number ?? nextNumber(model),
         semver: semver.text,
         major: semver.major,
         minor: semver.minor,
@@ -243,6 +245,9 @@ async function insertVersion(
       ...(declared.length > 0 ? markReadyIfVerified(m, model.name, id) : []),
     ]);
   } catch (error) {
+    if (input.number !== undefined && isUniqueViolation(error, "versions", "number")) {
+      throw conflict(`version ${input.number} of model '${model.name}' already exists`, { field: "number" });
+    }
     if (isUniqueViolation(error, "versions")) throw conflict(semverTaken, { field: "semver" });
     if (isUniqueViolation(error, "artifacts")) {
       throw conflict("artifacts declares the same path twice", { field: "artifacts" });
