@@ -37,4 +37,10 @@ describe("limiter", () => {
     await expect(settleAll(jobs)).rejects.toBe(failure);
     expect(started).toEqual([1, 2]);
   });
+
+  it("keeps running the other jobs after a failure when told to", async () => {
+    const run = limiter(1, { stopOnFailure: false });
+    const results = await Promise.allSettled([1, 2, 3].map((n) => run(async () => (n === 2 ? Promise.reject(new Error("one")) : n))));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  });
 });

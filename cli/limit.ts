@@ -1,8 +1,10 @@
 /**
  * Runs at most `concurrency` jobs at once. After a job fails, jobs that have not started reject with that failure,
- * so one refused part stops a push while the requests already running finish and are observed.
+ * so one refused part stops a push while the requests already running finish and are observed. With
+ * `stopOnFailure: false` a failure concerns only its own job (independent work, such as the versions of an import).
  */
-export function limiter(concurrency: number) {
+export function limiter(concurrency: number, options: { stopOnFailure?: boolean } = {}) {
+  const stopOnFailure = options.stopOnFailure ?? true;
   let running = 0;
   let failure: { error: unknown } | null = null;
   const waiting: (() => void)[] = [];
@@ -13,7 +15,7 @@ export function limiter(concurrency: number) {
       if (failure) throw failure.error;
       return await job();
     } catch (error) {
-      failure ??= { error };
+      if (stopOnFailure) failure ??= { error };
       throw error;
     } finally {
       running--;

@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { EdgeregError } from "../src/client";
 import { actionFor } from "./commands/action";
 import { registerAdmin } from "./commands/admin";
+import { registerImport } from "./commands/import";
 import { registerMonitoring } from "./commands/monitoring";
 import { registerPipeline } from "./commands/pipeline";
 import { registerRefs } from "./commands/refs";
@@ -27,6 +28,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride();
   const action = actionFor(io);
   registerTransfer(program, action);
+  registerImport(program, action);
   registerRegistry(program, action);
   registerPipeline(program, action);
   registerRefs(program, action);

@@ -12,6 +12,8 @@ export interface ProgressTask {
 export interface Progress {
   /** `already` bytes count as done without counting toward throughput (resumed transfers). */
   task(label: string, total: number, already?: number): ProgressTask;
+  /** Like a task, but counting items (versions imported) rather than bytes. */
+  counter(label: string, total: number): ProgressTask;
   note(text: string): void;
   stop(): void;
 }
@@ -25,7 +27,7 @@ export function createProgress(out: Output, interactive: boolean): Progress {
 }
 
 const silentTask: ProgressTask = { advance() {}, done() {}, fail() {} };
-const silentProgress: Progress = { task: () => silentTask, note() {}, stop() {} };
+const silentProgress: Progress = { task: () => silentTask, counter: () => silentTask, note() {}, stop() {} };
 
 class Meter {
   readonly started = Date.now();
@@ -77,6 +79,24 @@ function lineProgress(out: Output): Progress {
         },
       };
     },
+    counter(label, total) {
+      let value = 0;
+      let last = Date.now();
+      return {
+        advance(n) {
+          value += n;
+          if (Date.now() - last < PLAIN_INTERVAL_MS || value >= total) return;
+          last = Date.now();
+          out.note(`${label}: ${value} of ${total}`);
+        },
+        done(summary) {
+          out.note(`${label}: ${summary ?? `${value} of ${total}`}`);
+        },
+        fail(reason) {
+          out.note(`${label}: failed: ${reason}`);
+        },
+      };
+    },
     note: (text) => out.note(text),
     stop() {},
   };
@@ -89,11 +109,12 @@ function barProgress(out: Output): Progress {
     clearOnComplete: false,
     autopadding: true,
     fps: 8,
-    format: (options, params, payload: { label: string; meter: Meter }) => {
+    format: (options, params, payload: { label: string; meter: Meter; items?: boolean }) => {
       const width = options.barsize ?? 30;
       const filled = Math.round(params.progress * width);
       const bar = "█".repeat(filled) + "░".repeat(width - filled);
       const { meter } = payload;
+      if (payload.items) return `${payload.label} ${bar} ${String(Math.floor(params.progress * 100)).padStart(3)}% ${params.value}/${params.total}`;
       return (
         `${payload.label} ${bar} ${String(Math.floor(params.progress * 100)).padStart(3)}% ` +
         `${formatBytes(params.value)}/${formatBytes(params.total)} ${formatBytes(meter.rate())}/s ETA ${formatDuration(meter.eta())}`
@@ -125,6 +146,22 @@ function barProgress(out: Output): Progress {
           bar.update(meter.value, { label, meter });
         },
         done: (summary) => end(`✓ ${label}: ${summary ?? meter.summary()}`),
+        fail: (reason) => end(`✗ ${label}: ${reason}`),
+      };
+    },
+    counter(label, total) {
+      const meter = new Meter(total, 0);
+      const bar = bars.create(total, 0, { label, meter, items: true });
+      const end = (line: string) => {
+        bars.log(`${line}\n`);
+        bars.remove(bar);
+      };
+      return {
+        advance(n) {
+          meter.advance(n);
+          bar.update(meter.value, { label, meter, items: true });
+        },
+        done: (summary) => end(`✓ ${label}: ${summary ?? `${meter.value}/${total}`}`),
         fail: (reason) => end(`✗ ${label}: ${reason}`),
       };
     },

@@ -27,7 +27,8 @@ export interface PushContext {
   state: UploadState;
 }
 
-interface HashedFile extends LocalFile {
+/** A file whose digest is known: what a version declares and what the upload sends. */
+export interface HashedFile extends LocalFile {
   sha256: string;
 }
 
@@ -67,10 +68,7 @@ export async function push(ctx: PushContext, model: string, local: LocalFile[], 
   }
   if (!created) ctx.progress.note(`${model} ${version.semver} (version ${version.number}) exists with these files; resuming its uploads`);
 
-  // One budget of concurrent requests for the whole push; the first failure stops parts that have not started.
-  const run = limiter(transfer.concurrency);
-  const target = { model, number: version.number, semver: version.semver };
-  const uploads = await settleAll(files.map((file) => uploadFile(ctx, target, file, transfer, run)));
+  const uploads = await uploadFiles(ctx, { model, number: version.number, semver: version.semver }, files, transfer);
   const final = await withRetry(() => ctx.client.GET("/v1/models/{name}/versions/{v}", { params: { path: { name: model, v: String(version.number) } } }));
   return { created, version: final, uploads };
 }
@@ -167,10 +165,22 @@ function assertSameFiles(version: Version, files: HashedFile[]) {
 }
 
 type Run = ReturnType<typeof limiter>;
-interface Target {
+/** The declared version the files go to. */
+export interface UploadTarget {
   model: string;
   number: number;
   semver: string;
+}
+type Target = UploadTarget;
+
+/**
+ * Uploads the declared files of a PENDING version, skipping what the registry already holds (verified artifacts,
+ * parts of a session started earlier): push and `import mlflow` both end here, and a re-run of either resumes.
+ * One budget of concurrent requests for the whole version; the first failure stops parts that have not started.
+ */
+export async function uploadFiles(ctx: PushContext, target: UploadTarget, files: HashedFile[], transfer: TransferOptions): Promise<UploadReport[]> {
+  const run = limiter(transfer.concurrency);
+  return settleAll(files.map((file) => uploadFile(ctx, target, file, transfer, run)));
 }
 
 async function uploadFile(ctx: PushContext, target: Target, file: HashedFile, transfer: TransferOptions, run: Run): Promise<UploadReport> {

@@ -6,6 +6,8 @@ export interface RetryOptions {
   /** Delay before the second attempt; doubled for each later one, unless the server's Retry-After says longer. */
   firstDelayMs: number;
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Which failures are worth another try; default isTransient (the registry's). Other servers bring their own. */
+  transient?: (error: unknown) => boolean;
 }
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 4, firstDelayMs: 500 };
@@ -24,8 +26,9 @@ export async function withRetry<T>(job: () => Promise<T>, options: RetryOptions 
     try {
       return await job();
     } catch (error) {
-      if (attempt >= options.attempts || !isTransient(error)) throw error;
-      const asked = error instanceof EdgeregError && error.retryAfter !== undefined ? error.retryAfter * 1000 : 0;
+      if (attempt >= options.attempts || !(options.transient ?? isTransient)(error)) throw error;
+      const retryAfter = (error as { retryAfter?: unknown } | null)?.retryAfter;
+      const asked = typeof retryAfter === "number" ? retryAfter * 1000 : 0;
       const delayMs = Math.max(asked, options.firstDelayMs * 2 ** (attempt - 1));
       options.onRetry?.(error, attempt, delayMs);
       await new Promise((resolve) => setTimeout(resolve, delayMs));

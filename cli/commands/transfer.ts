@@ -145,10 +145,11 @@ function recordGit(meta: VersionMeta, paths: string[], out: Output) {
   out.note(`recording git commit ${git.commit.slice(0, 12)} of ${git.root}, tagged git_dirty=true: ${git.dirty.length} pushed file(s) differ from it (${shown})`);
 }
 
-/** The command line that was run, as a shell would take it back; a --token value is not repeated into logs. */
-function resumeCommand(command: Command): string {
+/** The command line that was run, as a shell would take it back; a --token value is not repeated into logs (push, import). */
+export function resumeCommand(command: Command): string {
   // commander keeps the arguments it parsed on the program (untyped): with from "user", exactly argv.
-  const program = command.parent ?? command;
+  let program = command;
+  while (program.parent) program = program.parent;
   const args = [...(program as unknown as { rawArgs: string[] }).rawArgs];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--token" && i + 1 < args.length) args[i + 1] = "$EDGEREG_TOKEN";
