@@ -42,7 +42,8 @@ const send = (route: string, token: string | null) => {
   const [method, template] = route.split(" ") as [string, string];
   const row = MATRIX[route]!;
   const body = row.body === undefined ? undefined : JSON.parse(JSON.stringify(row.body).replace("__MODEL__", uniqueName("x")));
-  return call(method, concrete(template, row.query), { token, body });
+  const path = row.path === undefined ? concrete(template, row.query) : row.path.replace("__MODEL__", uniqueName("x"));
+  return call(method, path, { token, body });
 };
 
 describe("route × role × scope matrix", () => {

@@ -243,9 +243,15 @@ interface Generated {
 function requestFor(op: Operation): fc.Arbitrary<Generated> {
   const pathParams = op.params.filter((p) => p.in === "path");
   const queryParams = op.params.filter((p) => p.in === "query");
-  // A mutation without a body is invalid only through its path: it names the fixture's model but no existing ref.
+  // A mutation without a body is invalid only through its path: no existing ref, version or former name, and no
+  // existing model when the model is all the path names (DELETE /v1/models/{name} would delete the fixture).
   const bodiless = op.body === null && op.method !== "GET" && op.method !== "HEAD";
-  const target = (name: string) => (bodiless && name === "ref" ? "unset-alias" : fixtureValue(name));
+  const INVALID_TARGETS: Record<string, string> = { ref: "unset-alias", v: "99", former: "never-a-name" };
+  const target = (name: string) => {
+    if (!bodiless) return fixtureValue(name);
+    if (name === "name" && pathParams.length === 1) return "absent-model";
+    return INVALID_TARGETS[name] ?? fixtureValue(name);
+  };
   const segment = (name: string) =>
     fc.oneof(
       { weight: 2, arbitrary: fc.constant(encodeSegment(target(name))) },

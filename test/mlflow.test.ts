@@ -105,13 +105,16 @@ describe("registered models", () => {
     await refused(404, "RESOURCE_DOES_NOT_EXIST", "PATCH", "registered-models/update", { name: uniqueName("missing"), description: "x" });
   });
 
-  it("rename is refused with NOT_IMPLEMENTED (501): names are what serving references point at", async () => {
+  it("rename answers the RegisteredModel under its new name; the old name is gone for MLflow reads", async () => {
     const name = uniqueName("mlf");
     await registerModel(name);
-    expect(await refused(501, "NOT_IMPLEMENTED", "POST", "registered-models/rename", { name, new_name: `${name}-2` })).toMatch(/does not rename/);
+    const renamed = (await ok("POST", "registered-models/rename", { name, new_name: `${name}-2` })).registered_model;
+    expect(renamed.name).toBe(`${name}-2`);
+    await refused(404, "RESOURCE_DOES_NOT_EXIST", "GET", "registered-models/get", { name });
     await refused(404, "RESOURCE_DOES_NOT_EXIST", "POST", "registered-models/rename", { name: uniqueName("missing"), new_name: "x" });
-    await refused(400, "INVALID_PARAMETER_VALUE", "POST", "registered-models/rename", { name });
-    await ok("GET", "registered-models/get", { name });
+    await refused(400, "INVALID_PARAMETER_VALUE", "POST", "registered-models/rename", { name: `${name}-2` });
+    await refused(400, "INVALID_PARAMETER_VALUE", "POST", "registered-models/rename", { name: `${name}-2`, new_name: "bad name" });
+    await ok("GET", "registered-models/get", { name: `${name}-2` });
   });
 
   it("set-tag and delete-tag (DELETE with a JSON body); deleting an absent tag is a no-op", async () => {
@@ -128,7 +131,7 @@ describe("registered models", () => {
     await refused(404, "RESOURCE_DOES_NOT_EXIST", "DELETE", "registered-models/delete-tag", { name: uniqueName("missing"), key: "k" });
   });
 
-  it("delete archives every version and keeps the model; refused while Production serves one", async () => {
+  it("delete hides the model and its versions from MLflow and keeps them for admins; refused while Production serves one", async () => {
     const name = uniqueName("mlf");
     await registerModel(name);
     await createVersion(name);
@@ -138,10 +141,13 @@ describe("registered models", () => {
     expect(await refused(409, "RESOURCE_CONFLICT", "DELETE", "registered-models/delete", { name })).toMatch(/still serves version 2 in Production/);
     await callJson("DELETE", `/v1/models/${name}/refs/Production?force=true&reason=retired`, 200);
     expect(await ok("DELETE", "registered-models/delete", { name })).toEqual({});
-    await callJson("GET", `/v1/models/${name}/refs/Staging`, 404);
-    const latest = (await ok("GET", "registered-models/get-latest-versions", { name })).model_versions;
-    expect(latest.map((v: any) => [v.version, v.current_stage])).toEqual([["2", "Archived"]]);
-    expect((await ok("GET", `model-versions/get`, { name, version: "1" })).model_version.current_stage).toBe("Archived");
+    await refused(404, "RESOURCE_DOES_NOT_EXIST", "GET", "registered-models/get", { name });
+    await refused(404, "RESOURCE_DOES_NOT_EXIST", "GET", "registered-models/get-latest-versions", { name });
+    await refused(404, "RESOURCE_DOES_NOT_EXIST", "GET", "model-versions/get", { name, version: "1" });
+    await refused(404, "RESOURCE_DOES_NOT_EXIST", "DELETE", "registered-models/delete", { name });
+    const kept = await callJson("GET", `/v1/models/${name}`, 200);
+    expect(kept.refs).toEqual({});
+    expect(kept.deleted_at).toEqual(expect.any(String));
     await refused(404, "RESOURCE_DOES_NOT_EXIST", "DELETE", "registered-models/delete", { name: uniqueName("missing") });
   });
 });
@@ -287,25 +293,25 @@ describe("model versions", () => {
     await refused(400, "INVALID_PARAMETER_VALUE", "GET", "model-versions/get", { name });
   });
 
-  it("delete archives the version (taking it out of its stage); it stays readable as Archived; in Production only an admin's", async () => {
+  it("delete hides the version from MLflow (taking it out of its stage); admins still see it archived; in Production only an admin's", async () => {
     const name = uniqueName("mlf");
     await registerModel(name);
     await createVersion(name);
     await createVersion(name);
+    await createVersion(name);
     expect(await ok("DELETE", "model-versions/delete", { name, version: "1" })).toEqual({});
-    await ok("DELETE", "model-versions/delete", { name, version: "1" });
-    expect((await ok("GET", "model-versions/get", { name, version: "1" })).model_version.current_stage).toBe("Archived");
-    expect((await callJson("GET", `/v1/models/${name}/versions/1`, 200)).archived).toBe(true);
+    await refused(404, "RESOURCE_DOES_NOT_EXIST", "DELETE", "model-versions/delete", { name, version: "1" });
+    await refused(404, "RESOURCE_DOES_NOT_EXIST", "GET", "model-versions/get", { name, version: "1" });
+    expect(await callJson("GET", `/v1/models/${name}/versions/1`, 200)).toMatchObject({ archived: true, deleted_at: expect.any(String) });
     await transition(name, "2", "Staging");
     await ok("DELETE", "model-versions/delete", { name, version: "2" });
     await callJson("GET", `/v1/models/${name}/refs/Staging`, 404);
-    await transition(name, "2", "None");
-    await transition(name, "2", "Staging");
-    await transition(name, "2", "Production");
-    // Issue 15: as in MLflow, the Production version may be deleted, which empties Production: an admin's decision.
+    await transition(name, "3", "Staging");
+    await transition(name, "3", "Production");
+    // As in MLflow, the Production version may be deleted, which empties Production: an admin's decision.
     const publisher = await tokenFor("publisher");
-    await refused(403, "PERMISSION_DENIED", "DELETE", "model-versions/delete", { name, version: "2" }, { token: publisher });
-    await ok("DELETE", "model-versions/delete", { name, version: "2" });
+    await refused(403, "PERMISSION_DENIED", "DELETE", "model-versions/delete", { name, version: "3" }, { token: publisher });
+    await ok("DELETE", "model-versions/delete", { name, version: "3" });
     await callJson("GET", `/v1/models/${name}/refs/Production`, 404);
   });
 
@@ -492,8 +498,10 @@ describe("aliases", () => {
     await refused(400, "INVALID_PARAMETER_VALUE", "POST", "registered-models/alias", { name, alias: "latest", version: "1" });
     await refused(400, "INVALID_PARAMETER_VALUE", "POST", "registered-models/alias", { name, alias: "v2", version: "1" });
     await refused(404, "RESOURCE_DOES_NOT_EXIST", "POST", "registered-models/alias", { name, alias: "champion", version: "4" });
-    await ok("DELETE", "model-versions/delete", { name, version: "1" });
+    await transition(name, "1", "Archived");
     expect(await refused(400, "INVALID_PARAMETER_VALUE", "POST", "registered-models/alias", { name, alias: "champion", version: "1" })).toMatch(/archived/);
+    await ok("DELETE", "model-versions/delete", { name, version: "1" });
+    await refused(404, "RESOURCE_DOES_NOT_EXIST", "POST", "registered-models/alias", { name, alias: "champion", version: "1" });
   });
 });
 
@@ -527,7 +535,7 @@ const ROUTES: [method: string, endpoint: string, need: "reader" | "publisher" | 
   ["POST", "registered-models/create", "publisher", (n) => ({ name: `${n}-${crypto.randomUUID().slice(0, 8)}` })],
   ["GET", "registered-models/get", "reader", (n) => ({ name: n })],
   ["PATCH", "registered-models/update", "publisher", (n) => ({ name: n, description: "d" })],
-  ["POST", "registered-models/rename", "publisher", (n) => ({ name: n, new_name: `${n}-renamed` })],
+  ["POST", "registered-models/rename", "admin", (n) => ({ name: n, new_name: `${n}-renamed` })],
   ["DELETE", "registered-models/delete", "publisher", (n) => ({ name: `${n}-absent` })],
   ["GET", "registered-models/search", "reader", (n) => ({ filter: `name = '${n}'` })],
   ["GET", "registered-models/get-latest-versions", "reader", (n) => ({ name: n })],

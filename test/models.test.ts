@@ -88,7 +88,7 @@ describe("registered models", () => {
     expect((await callJson("GET", `/v1/models/${uniqueName()}`, 404)).error.code).toBe("NOT_FOUND");
     const name = uniqueName();
     await createModel(name);
-    expect((await callJson("PATCH", `/v1/models/${name}`, 400, { body: { name: "renamed" } })).error.code).toBe("VALIDATION_FAILED");
+    expect((await callJson("PATCH", `/v1/models/${name}`, 400, { body: { nickname: "renamed" } })).error.code).toBe("VALIDATION_FAILED");
   });
 
   it("answers 400 for malformed JSON and 413 for an oversized body", async () => {

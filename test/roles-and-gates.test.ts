@@ -158,11 +158,11 @@ describe("a publisher (CI)", () => {
     const res = await mlflow("DELETE", "registered-models/delete", { name }, publisher);
     expect([res.status, res.body.error_code]).toEqual([403, "PERMISSION_DENIED"]);
     expect(await tableCounts()).toEqual(before);
-    // Without a stage ref to empty, the publisher's delete archives every version.
+    // Without a stage ref to empty, the publisher's delete archives and deletes every version.
     await stage(name, 2, { stage: "None" }, 200);
     expect((await mlflow("DELETE", "registered-models/delete", { name }, publisher)).status).toBe(200);
-    const versions = (await callJson("GET", `/v1/models/${name}/versions`, 200)).items;
-    expect(versions.map((v: any) => v.stage)).toEqual(["Archived", "Archived"]);
+    const versions = (await callJson("GET", `/v1/models/${name}/versions?deleted=true`, 200)).items;
+    expect(versions.map((v: any) => [v.stage, typeof v.deleted_at])).toEqual([["Archived", "string"], ["Archived", "string"]]);
   });
 });
 

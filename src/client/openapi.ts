@@ -218,6 +218,8 @@ export interface paths {
                 query?: {
                     /** @description next_cursor from the previous page */
                     cursor?: string;
+                    /** @description Admin: true lists only deleted models */
+                    deleted?: "true" | "false";
                     /** @description Page size, 1–200 */
                     limit?: number;
                     /** @description Case-insensitive substring of the name */
@@ -261,10 +263,22 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
-        /** Register a model */
+        /**
+         * Register a model
+         * @description Registering the name of a deleted model brings it back: its versions stay deleted and numbering continues after them.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -338,7 +352,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a model with its refs and latest version */
+        /**
+         * Get a model with its refs and latest version
+         * @description A deleted model is a 404 except for an admin, who sees it with deleted_at.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -390,10 +407,79 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a model (kept, archived and hidden; an admin can restore it)
+         * @description Deletes every version (each leaves its stage refs and aliases, recorded so rollback still works) and hides the model from every read but an admin's. Refused while Production is set. Emptying Staging or an alias on the way needs an admin.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Why (recorded in the audit log) */
+                    reason?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The versions deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            versions: number[];
+                        };
+                    };
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
-        /** Update a model's description or tags */
+        /**
+         * Update a model's description or tags, or rename it
+         * @description A new name (admin, and the token must reach both names) renames the model with its versions, refs, history and audit. The old name keeps resolving for serving (/v1/resolve, /v1/r/…, with X-Model-Renamed-To) until an admin removes the redirect; everything else answers 404 for it.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -447,6 +533,15 @@ export interface paths {
                 };
                 /** @description No such resource */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -695,6 +790,76 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/former-names/{former}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a former name's redirect
+         * @description References that still use the former name get 404 from then on, and the name can be used again.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Why (recorded in the audit log) */
+                    reason?: string;
+                };
+                header?: never;
+                path: {
+                    former: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -1646,6 +1811,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{name}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a deleted model with the versions deleted along with it (they stay archived) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Why (recorded in the audit log) */
+                    reason?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The restored model */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Model"];
+                    };
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models/{name}/rollouts": {
         parameters: {
             query?: never;
@@ -2165,6 +2407,8 @@ export interface paths {
                     archived?: "true" | "false";
                     /** @description next_cursor from the previous page */
                     cursor?: string;
+                    /** @description Admin: true lists only deleted versions */
+                    deleted?: "true" | "false";
                     /** @description Page size, 1–200 */
                     limit?: number;
                     stage?: "Production" | "Staging" | "Archived" | "None";
@@ -2389,7 +2633,76 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a version (kept, archived and hidden; an admin can restore it)
+         * @description Takes the version out of its stage refs and aliases (recorded, so rollback still works; an admin's when it holds any), archives it and hides it from every read but an admin's. Refused while it is an arm of an active rollout.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Why (recorded in the audit log) */
+                    reason?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                    /** @description A version number (7) or an exact semver (2.1.0) */
+                    v: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The refs the version left */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cleared_refs: string[];
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /**
@@ -3000,6 +3313,85 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/versions/{v}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a deleted version (it stays archived) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Why (recorded in the audit log) */
+                    reason?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                    /** @description A version number (7) or an exact semver (2.1.0) */
+                    v: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The restored version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Version"];
+                    };
+                };
+                /** @description Missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the role or model scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3726,6 +4118,8 @@ export interface paths {
                         "x-d1-bookmark"?: string;
                         /** @description strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old */
                         "X-D1-Consistency"?: "strict" | "session" | "bounded";
+                        /** @description Only when the reference used a former name of a renamed model: the model's current name (update the reference) */
+                        "X-Model-Renamed-To"?: string;
                         /** @description The version's semver */
                         "X-Model-Semver"?: string;
                         /** @description The version number */
@@ -3827,6 +4221,8 @@ export interface paths {
                         "x-d1-bookmark"?: string;
                         /** @description strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old */
                         "X-D1-Consistency"?: "strict" | "session" | "bounded";
+                        /** @description Only when the reference used a former name of a renamed model: the model's current name (update the reference) */
+                        "X-Model-Renamed-To"?: string;
                         /** @description The version's semver */
                         "X-Model-Semver"?: string;
                         /** @description The version number */
@@ -3933,6 +4329,8 @@ export interface paths {
                         "x-d1-bookmark"?: string;
                         /** @description strict: read at D1's primary; session: at a replica at least as fresh as the x-d1-bookmark sent; bounded: through the isolate's memory, at most RESOLVE_MAX_STALENESS_MS old */
                         "X-D1-Consistency"?: "strict" | "session" | "bounded";
+                        /** @description Only when the reference used a former name of a renamed model: the model's current name (update the reference) */
+                        "X-Model-Renamed-To"?: string;
                         /** @description The version's semver */
                         "X-Model-Semver"?: string;
                         /** @description The version number */
@@ -4917,7 +5315,11 @@ export interface components {
         Model: {
             created_at: string;
             created_by: string;
+            /** @description Only on a deleted model (admins see those) */
+            deleted_at?: string;
             description: string;
+            /** @description Names before renames that still redirect serving here */
+            former_names?: string[];
             latest_version: number | null;
             name: string;
             refs: {
@@ -4946,6 +5348,10 @@ export interface components {
         };
         ModelPatch: {
             description?: string;
+            /** @description Admin: renames the model with its versions, refs, history and audit; the old name keeps resolving for serving until the redirect is removed */
+            name?: string;
+            /** @description Why (recorded with a rename) */
+            reason?: string;
             /** @description Keys set to a string are added or replaced; keys set to null are removed */
             tags?: {
                 [key: string]: string | null;
@@ -5419,6 +5825,8 @@ export interface components {
                 name: string;
                 version?: string | null;
             } | null;
+            /** @description Only on a deleted version (admins see those) */
+            deleted_at?: string;
             description: string;
             git_commit: string | null;
             metrics: {

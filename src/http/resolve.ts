@@ -84,6 +84,10 @@ const resolutionHeaders = {
   "X-Rollout-Arm": { schema: { type: "string" as const, enum: ["stable", "candidate"] }, description: "Only under a rollout" },
   "X-Rollout-Id": { schema: { type: "string" as const }, description: "Only under a rollout" },
   "X-Resolved-At": { schema: { type: "string" as const }, description: "Only with ?at=: the instant answered (UTC)" },
+  "X-Model-Renamed-To": {
+    schema: { type: "string" as const },
+    description: "Only when the reference used a former name of a renamed model: the model's current name (update the reference)",
+  },
 };
 
 resolve.openapi(
@@ -139,7 +143,7 @@ resolve.openapi(
         ...pointInTime,
       },
       200,
-      noStoreHeaders(resolved, consistency),
+      noStoreHeaders(resolved, consistency, reference.model),
     );
   },
 );
@@ -153,14 +157,14 @@ resolve.get("/v1/r/:name/:ref/*", async (c) => {
   const segments = new URL(c.req.url).pathname.split("/");
   // Model names never need percent-encoding; anything else in the segment fails the name check.
   const name = segments[3]!;
-  const { resolved, consistency } = await resolveFor(c, name, () => {
+  const { reference, resolved, consistency } = await resolveFor(c, name, () => {
     if (!MODEL_NAME_PATTERN.test(name)) throw badRequest(`'${name}' is not a valid model name`, { field: "name" });
     const selector = parseSelector(decodeSegment(segments[4]!, "ref"));
     return { model: name, selector, path: decodeArtifactPath(segments.slice(ONE_HOP_PATH_OFFSET)) };
   }, c.req.query("at"));
   const artifact = resolved.artifact!;
   const response = await serveArtifact(c, artifact.row, { cacheControl: "no-store", contentLocation: artifact.view.url });
-  setResolutionHeaders(response.headers, resolved, consistency);
+  setResolutionHeaders(response.headers, resolved, consistency, reference.model);
   return response;
 });
 
@@ -234,7 +238,8 @@ export async function resolveFor(
     }
     c.set("principal", principalOf(rows.token));
   }
-  authorize(c.get("principal")!, "reader", reference.model);
+  // Scopes apply to the model's current name, also when a former name reached it.
+  authorize(c.get("principal")!, "reader", rows.model?.name ?? reference.model);
   const key = () => requestRoutingKey(c);
   const resolved = at === undefined ? resolvedFrom(rows, reference, key, baseUrl(c)) : resolvedAt(rows, reference, at, key, baseUrl(c));
   return { reference, resolved, consistency };
@@ -270,7 +275,7 @@ function requestRoutingKey(c: Context<AppEnv>): string {
 }
 
 /** References are mutable: no shared cache may keep an answer; the headers say how fresh this one is. */
-function noStoreHeaders(resolved: Resolved | ResolvedAt, consistency: Consistency): Record<string, string> {
+function noStoreHeaders(resolved: Resolved | ResolvedAt, consistency: Consistency, requestedModel: string): Record<string, string> {
   const headers: Record<string, string> = {
     "Cache-Control": "no-store",
     "X-Model-Version": String(resolved.view.number),
@@ -281,11 +286,13 @@ function noStoreHeaders(resolved: Resolved | ResolvedAt, consistency: Consistenc
   if (resolved.arm) headers["X-Rollout-Arm"] = resolved.arm;
   if (resolved.rolloutId) headers["X-Rollout-Id"] = resolved.rolloutId;
   if ("at" in resolved) headers["X-Resolved-At"] = resolved.at;
+  // A former name still redirects here: say the current one, so clients can update their references.
+  if (resolved.view.model !== requestedModel) headers["X-Model-Renamed-To"] = resolved.view.model;
   return headers;
 }
 
-function setResolutionHeaders(headers: Headers, resolved: Resolved, consistency: Consistency): void {
-  for (const [name, value] of Object.entries(noStoreHeaders(resolved, consistency))) headers.set(name, value);
+function setResolutionHeaders(headers: Headers, resolved: Resolved, consistency: Consistency, requestedModel: string): void {
+  for (const [name, value] of Object.entries(noStoreHeaders(resolved, consistency, requestedModel))) headers.set(name, value);
 }
 
 function decodeSegment(segment: string, field: string): string {

@@ -98,8 +98,17 @@ export const ModelCreate = z
   .openapi("ModelCreate", { example: { name: "flight_delay", description: "Predicts departure delay in minutes", tags: { team: "ops" } } });
 
 export const ModelPatch = z
-  .strictObject({ description: z.string().max(10_000).optional(), tags: TagPatch.optional() })
+  .strictObject({
+    description: z.string().max(10_000).optional(),
+    tags: TagPatch.optional(),
+    name: ModelName.optional().openapi({
+      description: "Admin: renames the model with its versions, refs, history and audit; the old name keeps resolving for serving until the redirect is removed",
+    }),
+    reason: z.string().max(2000).optional().openapi({ description: "Why (recorded with a rename)" }),
+  })
   .openapi("ModelPatch");
+
+export const ReasonBody = z.strictObject({ reason: z.string().max(2000).optional() }).openapi("Reason");
 
 export const Model = z
   .object({
@@ -111,6 +120,8 @@ export const Model = z
     updated_at: z.string(),
     refs: z.record(z.string(), z.number()),
     latest_version: z.number().nullable(),
+    former_names: z.array(z.string()).optional().openapi({ description: "Names before renames that still redirect serving here" }),
+    deleted_at: z.string().optional().openapi({ description: "Only on a deleted model (admins see those)" }),
   })
   .openapi("Model");
 
@@ -200,6 +211,7 @@ export const Version = z
       .openapi({ description: "The version's part in the rollouts running on the model: candidate at 12.5% of Production, or the stable arm" }),
     created_at: z.string(),
     created_by: z.string(),
+    deleted_at: z.string().optional().openapi({ description: "Only on a deleted version (admins see those)" }),
   })
   .openapi("Version");
 

@@ -58,6 +58,8 @@ export interface RegisteredModelMessage {
   last_updated_timestamp: number;
   user_id: string;
   description: string;
+  /** MLflow 3: the model's deployment job, as its client set it. */
+  deployment_job_id?: string;
   latest_versions?: ModelVersionMessage[];
   tags?: Tag[];
   aliases?: { alias: string; version: string }[];
@@ -140,6 +142,7 @@ export async function registeredModelMessages(db: Database, rows: readonly Model
     last_updated_timestamp: epochMillis(row.updatedAt),
     user_id: row.createdBy,
     description: row.description,
+    ...(row.deploymentJobId ? { deployment_job_id: row.deploymentJobId } : {}),
     ...nonEmpty("latest_versions", latestMessages.filter((_, i) => latest[i]!.modelId === row.id)),
     ...nonEmpty("tags", sortedTags(tags.filter((t) => t.modelId === row.id))),
     ...nonEmpty(

@@ -12,9 +12,9 @@ import { DomainError } from "../domain/errors";
 import type { AppEnv } from "../env";
 import { ModelCreate, ModelPatch, Semver, Tags, VersionCreate, VersionPatch } from "../http/schemas";
 import { contextOf } from "../registry/context";
-import { createModel, updateModel } from "../registry/models";
+import { createModel, deleteModel, renameModel, updateModel } from "../registry/models";
 import { deleteRef, moveRef } from "../registry/refs";
-import { createVersion, createVersionNumberedAs, updateVersion } from "../registry/versions";
+import { createVersion, createVersionNumberedAs, deleteVersion, updateVersion } from "../registry/versions";
 import { doesNotExist, invalidParameter, MlflowError } from "./errors";
 import { MODEL_VERSION_SEARCH, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH } from "./filter";
 import {
@@ -43,7 +43,7 @@ import {
   searchVersionRows,
 } from "./queries";
 import { bool, caller, checked, int64, optional, readMessage, required, stringList, tags, tagValue } from "./request";
-import { archiveModel, archiveVersion, transitionStage } from "./stages";
+import { transitionStage } from "./stages";
 
 export const API = "/api/2.0/mlflow";
 
@@ -74,11 +74,12 @@ const nextPageToken = (found: number, offset: number, size: number) => (found > 
 
 registry.post(`${API}/registered-models/create`, async (c) => {
   const principal = await caller(c, "publisher");
-  const req = await readMessage(c, { name: required, tags, description: optional });
+  const req = await readMessage(c, { name: required, tags, description: optional, deployment_job_id: optional });
   authorize(principal, "publisher", req.name);
   const input = checked(ModelCreate, { name: req.name, description: req.description ?? "", tags: tagRecord(req.tags) });
   try {
-    await createModel(await contextOf(c), input);
+    // Re-creating a deleted model's name brings it back, as on MLflow's server (its old versions stay deleted).
+    await createModel(await contextOf(c), { ...input, deployment_job_id: deploymentJobIdOf(req.deployment_job_id) });
   } catch (error) {
     if (error instanceof DomainError && error.code === "CONFLICT") {
       throw new MlflowError("RESOURCE_ALREADY_EXISTS", `Registered Model (name=${req.name}) already exists.`);
@@ -97,37 +98,42 @@ registry.get(`${API}/registered-models/get`, async (c) => {
 
 registry.patch(`${API}/registered-models/update`, async (c) => {
   const principal = await caller(c, "publisher");
-  const req = await readMessage(c, { name: required, description: optional });
+  const req = await readMessage(c, { name: required, description: optional, deployment_job_id: optional });
   authorize(principal, "publisher", req.name);
   await requireModelNamed(c.var.db, req.name);
-  // As in MLflow, an update without a description clears it.
-  await updateModel(await contextOf(c), req.name, checked(ModelPatch, { description: req.description ?? "" }));
+  // As in MLflow, an update without a description clears it; a deployment job is changed only when sent.
+  const deployment = req.deployment_job_id === undefined ? {} : { deployment_job_id: deploymentJobIdOf(req.deployment_job_id) };
+  await updateModel(await contextOf(c), req.name, { ...checked(ModelPatch, { description: req.description ?? "" }), ...deployment });
   return ok(c, { registered_model: await registeredModelMessage(c.var.db, await requireModelNamed(c.var.db, req.name)) });
 });
 
+/** The same command as PATCH /v1/models/NAME {"name"}: an admin's; the old name then redirects serving only. */
 registry.post(`${API}/registered-models/rename`, async (c) => {
-  const principal = await caller(c, "publisher");
+  const principal = await caller(c, "admin");
   const req = await readMessage(c, { name: required, new_name: required });
-  authorize(principal, "publisher", req.name);
-  authorize(principal, "publisher", req.new_name);
+  authorize(principal, "admin", req.name);
+  authorize(principal, "admin", req.new_name);
   await requireModelNamed(c.var.db, req.name);
-  throw new MlflowError(
-    "NOT_IMPLEMENTED",
-    `edgereg does not rename models: '${req.name}' is the identity that serving references (models:/${req.name}/…), ` +
-      "token scopes and the audit log are written against. Create a model under the new name and register versions there.",
-  );
+  const newName = checked(ModelPatch, { name: req.new_name }).name!;
+  try {
+    await renameModel(await contextOf(c), { model: req.name, new_name: newName, reason: "renamed through MLflow" });
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "CONFLICT") throw new MlflowError("RESOURCE_ALREADY_EXISTS", error.message);
+    throw error;
+  }
+  return ok(c, { registered_model: await registeredModelMessage(c.var.db, await requireModelNamed(c.var.db, newName)) });
 });
 
 /**
- * edgereg never deletes: the model stays and every version is archived, as transitions to Archived (which clear
- * Staging). Refused while Production serves a version: deleting must not stop serving the model.
+ * The same command as DELETE /v1/models/NAME: every version leaves its refs and is archived and marked deleted,
+ * then the model; MLflow reads no longer find them, admins still do on /v1. Refused while Production is set.
  */
 registry.delete(`${API}/registered-models/delete`, async (c) => {
   const principal = await caller(c, "publisher");
   const req = await readMessage(c, { name: required });
   authorize(principal, "publisher", req.name);
   await requireModelNamed(c.var.db, req.name);
-  await archiveModel(c, req.name, "deleted through MLflow");
+  await deleteModel(await contextOf(c), { model: req.name, reason: "deleted through MLflow" });
   return ok(c);
 });
 
@@ -274,6 +280,10 @@ function loggedModelIdOf(modelId: string | undefined, source: string): string | 
   return fromSource ?? null;
 }
 
+/** MLflow 3 deployment jobs are opaque ids (Databricks job ids); kept as sent, bounded. */
+const DeploymentJobId = z.string().max(256, "deployment_job_id is at most 256 characters");
+const deploymentJobIdOf = (raw: string | undefined) => (raw ? checked(DeploymentJobId, raw) : null);
+
 const isSemverConflict = (error: unknown) =>
   error instanceof DomainError && error.code === "CONFLICT" && (error.details as { field?: string } | undefined)?.field === "semver";
 
@@ -296,13 +306,13 @@ registry.patch(`${API}/model-versions/update`, async (c) => {
   return ok(c, { model_version: await modelVersionMessage(c.var.db, model, version) });
 });
 
-/** edgereg never deletes a version: it is archived (leaving Staging), and stays readable as "Archived". */
+/** The same command as DELETE /v1/models/NAME/versions/N: out of its refs, archived, hidden from MLflow; restorable. */
 registry.delete(`${API}/model-versions/delete`, async (c) => {
   const principal = await caller(c, "publisher");
   const req = await readMessage(c, { name: required, version: required });
   authorize(principal, "publisher", req.name);
   const { version } = await requireModelVersionRow(c.var.db, req.name, versionNumberOf(req.version));
-  await archiveVersion(c, req.name, version.number, "deleted through MLflow");
+  await deleteVersion(await contextOf(c), { model: req.name, version: version.number, reason: "deleted through MLflow" });
   return ok(c);
 });
 

@@ -1,5 +1,5 @@
 /**
- * MLflow's transition-stage and deletes over edgereg's stage commands (src/registry/stage.ts), the same commands as
+ * MLflow's transition-stage over edgereg's stage commands (src/registry/stage.ts), the same commands as
  * POST /v1/…/versions/:v/stage: Staging and Production move the stage ref through the model's gate (an archived
  * version comes back un-archived); Archived and None clear the stage refs the version holds and set or clear the
  * archived flag. A stage holds one version, so the version that held it leaves it either way;
@@ -11,7 +11,7 @@ import type { Check } from "../domain/policy";
 import { DomainError } from "../domain/errors";
 import type { AppEnv } from "../env";
 import { contextOf } from "../registry/context";
-import { archiveModel as archiveAllVersions, transitionStage as transition, type StageTransition } from "../registry/stage";
+import { transitionStage as transition, type StageTransition } from "../registry/stage";
 import { invalidParameter } from "./errors";
 import { isServingStage, MLFLOW_STAGES, type MlflowStage } from "./mapping";
 
@@ -37,16 +37,6 @@ export async function transitionStage(
     await transition(ctx, { model, version: replaced, stage: "Archived", reason: `replaced in ${stage} by version ${version}` });
   }
   return moved;
-}
-
-/** MLflow's delete of a version: edgereg archives it instead, as a transition to Archived would. */
-export async function archiveVersion(c: Context<AppEnv>, model: string, version: number, why: string): Promise<void> {
-  await transition(await contextOf(c), { model, version, stage: "Archived", reason: why });
-}
-
-/** MLflow's delete of a registered model: edgereg keeps the model and archives every version. */
-export async function archiveModel(c: Context<AppEnv>, model: string, why: string): Promise<void> {
-  await archiveAllVersions(await contextOf(c), { model, reason: why });
 }
 
 /** A gate's refusal names every failed check, in MLflow's error shape (INVALID_PARAMETER_VALUE). */

@@ -6,7 +6,7 @@
  * that and emptying Staging are an admin's decisions. A publisher may move a version into Staging through the gate
  * and archive a version that holds no stage ref; Production and any force need an admin.
  */
-import { and, asc, eq, or } from "drizzle-orm";
+import { and, eq, or } from "drizzle-orm";
 import { authorize, hasRole, type Principal } from "../auth/principal";
 import { conflict, DomainError } from "../domain/errors";
 import type { GateEvidence, Override } from "../domain/gates";
@@ -65,41 +65,21 @@ async function transition(ctx: CommandContext, model: ModelRow, version: Version
   return result;
 }
 
-/**
- * Archives every version of a model (MLflow's delete of a registered model: edgereg never deletes). Refused while
- * Production serves a version; emptying Staging on the way needs an admin, checked before anything changes.
- */
-export async function archiveModel(ctx: CommandContext, input: { model: string; reason: string }): Promise<StageTransition[]> {
-  authorize(ctx.principal, "publisher", input.model);
-  const model = await requireModel(ctx.db, input.model);
-  const [production, staging] = await Promise.all([readRef(ctx.db, model, "Production"), readRef(ctx.db, model, "Staging")]);
-  if (production.current) {
-    throw conflict(
-      `model '${model.name}' still serves version ${production.current.number} in Production; archiving every version would stop serving it. ` +
-        `An admin retires it first by moving version ${production.current.number} to Archived (which empties Production).`,
-      { field: "name", production: production.current.number },
-    );
-  }
-  if (staging.current) onlyAdmin(ctx.principal, `archiving every version empties Staging (version ${staging.current.number}), which`);
-  const results: StageTransition[] = [];
-  const unarchived = await ctx.db
-    .select()
-    .from(versions)
-    .where(and(eq(versions.modelId, model.id), eq(versions.archived, false)))
-    .orderBy(asc(versions.number));
-  for (const version of unarchived) {
-    results.push(await transition(ctx, model, version, { model: model.name, version: version.number, stage: "Archived", reason: input.reason }));
-  }
-  return results;
-}
-
 /** The changes a publisher may not make; the caller's scope was checked already. */
-function onlyAdmin(principal: Principal, what: string): void {
+export function onlyAdmin(principal: Principal, what: string): void {
   if (hasRole(principal, "admin")) return;
   throw new DomainError("FORBIDDEN", `${what} needs the admin role; the token has ${principal.role}`, { required: "admin", role: principal.role });
 }
 
-async function currentStage(m: Mutation, model: ModelRow, version: VersionRow): Promise<DerivedStage> {
+async function refNamesOf(m: Mutation, model: ModelRow, version: VersionRow): Promise<string[]> {
+  const rows = await m.db
+    .select({ name: refs.name })
+    .from(refs)
+    .where(and(eq(refs.modelId, model.id), eq(refs.versionId, version.id)));
+  return rows.map((r) => r.name);
+}
+
+export async function currentStage(m: Mutation, model: ModelRow, version: VersionRow): Promise<DerivedStage> {
   const names = await m.db
     .select({ name: refs.name })
     .from(refs)
@@ -138,28 +118,32 @@ async function promote(
  * Archived or None: clears the stage refs the version holds (recorded in each ref's history, so it can be rolled
  * back) and sets or clears the archived flag, in one batch with the audit events. Emptying a stage is an admin's.
  */
-async function retire(
+export async function retire(
   m: Mutation,
   principal: Principal,
   model: ModelRow,
   version: VersionRow,
-  stage: "Archived" | "None",
+  stage: "Archived" | "None" | "Deleted",
   previous: DerivedStage,
   reason: string,
 ): Promise<StageTransition> {
-  const archived = stage === "Archived";
+  // A delete is an archive that also takes the version out of its aliases and hides it (src/registry/deletion.ts).
+  const deleting = stage === "Deleted";
+  const archived = stage !== "None";
   if (archived) await assertNotInRollout(m, model, version);
   for (let attempt = 0; ; attempt++) {
-    const states = await Promise.all(STAGES.map(async (name) => ({ name, state: await readRef(m.db, model, name) })));
+    const names = deleting ? await refNamesOf(m, model, version) : STAGES;
+    const states = await Promise.all(names.map(async (name) => ({ name, state: await readRef(m.db, model, name) })));
     const held = states.filter(({ state }) => state.current?.versionId === version.id);
     for (const { name, state } of held) {
-      onlyAdmin(principal, `taking version ${version.number} out of ${name}${name === "Production" ? " (which empties Production)" : ""}`);
+      const what = (STAGES as readonly string[]).includes(name) ? name : `alias '${name}'`;
+      onlyAdmin(principal, `taking version ${version.number} out of ${what}${name === "Production" ? " (which empties Production)" : ""}`);
       if (state.activeRolloutId) {
         throw conflict(`a rollout is active on ${name}; promote or abort it first`, { ref: name, rollout_id: state.activeRolloutId });
       }
     }
-    if (held.length === 0 && version.archived === archived) {
-      return { version: version.number, stage, previous_stage: previous, checks: [], forced: false, failed_checks: [], refs: [] };
+    if (!deleting && held.length === 0 && version.archived === archived) {
+      return { version: version.number, stage: stage as StageTarget, previous_stage: previous, checks: [], forced: false, failed_checks: [], refs: [] };
     }
     const clears = held.map(({ name, state }) => ({
       name,
@@ -168,13 +152,16 @@ async function retire(
     try {
       await m.db.batch([
         ...clears.flatMap((c) => c.statements),
-        m.db.update(versions).set({ archived, updatedAt: m.now }).where(eq(versions.id, version.id)),
+        m.db
+          .update(versions)
+          .set({ archived, updatedAt: m.now, ...(deleting ? { deletedAt: m.now } : {}) })
+          .where(eq(versions.id, version.id)),
         auditInsert(m, {
-          action: "version.stage",
+          action: deleting ? "version.delete" : "version.stage",
           model: model.name,
           version: version.number,
           before: { stage: previous, archived: version.archived },
-          after: { stage, archived, cleared_refs: clears.map((c) => c.name) },
+          after: { stage: deleting ? "Archived" : stage, archived, cleared_refs: clears.map((c) => c.name), ...(deleting ? { deleted: true } : {}) },
           reason,
         }),
       ] as never); // a batch typed as non-empty; the update and the audit insert make it so
@@ -184,7 +171,7 @@ async function retire(
       continue;
     }
     const moves: RefMove[] = clears.map((c) => ({ ref: c.name, version: null, previous_version: version.number, generation: c.generation }));
-    return { version: version.number, stage, previous_stage: previous, checks: [], forced: false, failed_checks: [], refs: moves };
+    return { version: version.number, stage: deleting ? "Archived" : stage, previous_stage: previous, checks: [], forced: false, failed_checks: [], refs: moves };
   }
 }
 

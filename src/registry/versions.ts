@@ -3,7 +3,7 @@
  * `version.created` / `version.ready` events), and the reads every door presents. A command authorizes its caller
  * first: publisher, within the token's model scope.
  */
-import { authorize } from "../auth/principal";
+import { authorize, hasRole } from "../auth/principal";
 import type { VersionKey } from "../domain/versions";
 import { requireModel } from "../store/models";
 import type { Page, Paged } from "../store/pagination";
@@ -12,6 +12,7 @@ import type { CommandContext } from "./context";
 import { versionCreatedEvents } from "./events";
 import { assertSemverRule } from "./semver";
 
+export { deleteVersion, restoreVersion } from "./deletion";
 export type {
   ArtifactView,
   Dataset,
@@ -77,10 +78,13 @@ export async function updateVersion(
 
 // ---- reads ----
 
+/** Deleted versions (and those of deleted models) exist for admins only. */
+const lookupFor = (ctx: ReadContext) => ({ includeDeleted: hasRole(ctx.principal, "admin") });
+
 export async function getVersion(ctx: ReadContext, modelName: string, key: VersionKey): Promise<store.VersionView> {
   authorize(ctx.principal, "reader", modelName);
-  const model = await requireModel(ctx.db, modelName);
-  return store.getVersionView(ctx.db, model, key, ctx.baseUrl);
+  const model = await requireModel(ctx.db, modelName, lookupFor(ctx));
+  return store.getVersionView(ctx.db, model, key, ctx.baseUrl, lookupFor(ctx));
 }
 
 export async function listVersions(
@@ -89,7 +93,7 @@ export async function listVersions(
   filter: store.VersionFilter,
   page: Page,
 ): Promise<Paged<store.VersionView>> {
-  authorize(ctx.principal, "reader", modelName);
-  const model = await requireModel(ctx.db, modelName);
+  authorize(ctx.principal, filter.deleted ? "admin" : "reader", modelName);
+  const model = await requireModel(ctx.db, modelName, lookupFor(ctx));
   return store.listVersions(ctx.db, model, filter, page, ctx.baseUrl);
 }

@@ -2,8 +2,9 @@
  * The reads MLflow's facade needs, over edgereg's own tables: searches with MLflow's filters, orderings and offset
  * pages, and the facts (refs, tags, artifacts, latest version per stage) its RegisteredModel and ModelVersion
  * messages are built from. The facade shapes the messages; every write goes through the registry's commands.
+ * Deleted models and versions do not exist here, as after a delete on MLflow's own server.
  */
-import { and, asc, desc, eq, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { STAGES } from "../domain/names";
 import { likeToGlob, PROMPT_TAG, promptScope, type FilterClause, type OrderBy } from "../domain/search";
 import type { DerivedStage } from "../domain/versions";
@@ -44,7 +45,7 @@ export async function findModelVersion(db: Database, name: string, number: numbe
     .select()
     .from(models)
     .innerJoin(versions, and(eq(versions.modelId, models.id), eq(versions.number, number)))
-    .where(eq(models.name, name))
+    .where(and(eq(models.name, name), isNull(models.deletedAt), isNull(versions.deletedAt)))
     .get();
   return row ? { model: row.models, version: row.versions } : null;
 }
@@ -109,7 +110,7 @@ export async function latestVersionRows(db: Database, modelIds: readonly string[
       db
         .select({ modelId: versions.modelId, archived: versions.archived, number: sql<number>`MAX(${versions.number})` })
         .from(versions)
-        .where(and(inArray(versions.modelId, c), eq(versions.status, "READY"), notInStage))
+        .where(and(inArray(versions.modelId, c), eq(versions.status, "READY"), isNull(versions.deletedAt), notInStage))
         .groupBy(versions.modelId, versions.archived),
     ),
   ]);
@@ -204,7 +205,7 @@ export async function searchModelRows(db: Database, search: Search): Promise<Mod
   return db
     .select()
     .from(models)
-    .where(and(...conditions, globCondition(search.glob)))
+    .where(and(...conditions, isNull(models.deletedAt), globCondition(search.glob)))
     .orderBy(...ordering)
     .limit(search.limit + 1)
     .offset(search.offset);
@@ -239,7 +240,7 @@ export async function searchVersionRows(db: Database, search: Search): Promise<{
     .select({ modelName: models.name, row: versions })
     .from(versions)
     .innerJoin(models, eq(models.id, versions.modelId))
-    .where(and(...conditions, globCondition(search.glob)))
+    .where(and(...conditions, isNull(models.deletedAt), isNull(versions.deletedAt), globCondition(search.glob)))
     .orderBy(...ordering)
     .limit(search.limit + 1)
     .offset(search.offset);
@@ -261,7 +262,7 @@ export async function unarchivedVersions(db: Database, model: ModelRow): Promise
   return db
     .select()
     .from(versions)
-    .where(and(eq(versions.modelId, model.id), eq(versions.archived, false)))
+    .where(and(eq(versions.modelId, model.id), eq(versions.archived, false), isNull(versions.deletedAt)))
     .orderBy(asc(versions.number));
 }
 
@@ -282,7 +283,7 @@ export async function versionsOfLoggedModel(db: Database, loggedModelId: string,
     .select({ modelName: models.name, row: versions })
     .from(versions)
     .innerJoin(models, eq(models.id, versions.modelId))
-    .where(and(eq(versions.mlflowModelId, loggedModelId), globCondition(glob)))
+    .where(and(eq(versions.mlflowModelId, loggedModelId), isNull(models.deletedAt), isNull(versions.deletedAt), globCondition(glob)))
     .orderBy(asc(versions.createdAt), asc(models.name), asc(versions.number));
 }
 
@@ -292,7 +293,7 @@ export async function loggedModelIds(db: Database, search: { offset: number; lim
     .selectDistinct({ id: versions.mlflowModelId })
     .from(versions)
     .innerJoin(models, eq(models.id, versions.modelId))
-    .where(and(isNotNull(versions.mlflowModelId), globCondition(search.glob)))
+    .where(and(isNotNull(versions.mlflowModelId), isNull(models.deletedAt), isNull(versions.deletedAt), globCondition(search.glob)))
     .orderBy(asc(versions.mlflowModelId))
     .limit(search.limit + 1)
     .offset(search.offset);

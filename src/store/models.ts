@@ -1,10 +1,10 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { conflict, modelNotFound } from "../domain/errors";
-import { auditInsert, type Mutation } from "./audit";
+import { conflict, modelNotFound, notFound } from "../domain/errors";
+import { auditInsert, guardedAuditInsert, isGuardFailure, type Mutation } from "./audit";
 import { inList, isUniqueViolation, type Database } from "./db";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
-import { modelTags, models, refs, versions } from "./schema";
+import { auditEvents, modelRedirects, modelTags, models, refs, versions, webhookDeliveries } from "./schema";
 import { tagRows, tagsOf, type TagPatch } from "./tags";
 
 export type ModelRow = typeof models.$inferSelect;
@@ -20,22 +20,75 @@ export interface ModelView {
   refs: Record<string, number>;
   /** Highest READY, non-archived version number: what `models:/NAME/latest` resolves to. */
   latest_version: number | null;
+  /** Names before renames that still redirect serving here; only when there are some. */
+  former_names?: string[];
+  /** Only on a deleted model (admins' reads). */
+  deleted_at?: string;
 }
 
-export async function findModel(db: Database, name: string): Promise<ModelRow | null> {
-  return (await db.select().from(models).where(eq(models.name, name)).get()) ?? null;
+/** Deleted models are absent unless a read asks for them (an admin's). */
+export interface ModelLookup {
+  includeDeleted?: boolean;
 }
 
-export async function requireModel(db: Database, name: string): Promise<ModelRow> {
-  const model = await findModel(db, name);
+export async function findModel(db: Database, name: string, lookup: ModelLookup = {}): Promise<ModelRow | null> {
+  const row = (await db.select().from(models).where(eq(models.name, name)).get()) ?? null;
+  return row && (row.deletedAt === null || lookup.includeDeleted) ? row : null;
+}
+
+export async function requireModel(db: Database, name: string, lookup: ModelLookup = {}): Promise<ModelRow> {
+  const model = await findModel(db, name, { includeDeleted: true });
   if (!model) throw modelNotFound(name);
+  if (model.deletedAt !== null && !lookup.includeDeleted) throw deletedModel(name);
   return model;
 }
 
+export const deletedModel = (name: string) =>
+  notFound(
+    `model '${name}' was deleted; an admin sees it with GET /v1/models?deleted=true and restores it with POST /v1/models/${name}/restore`,
+    { model: name, reason: "deleted" },
+  );
+
+/** The model a former name redirects to, if an admin has not removed the redirect. */
+export async function redirectOf(db: Database, oldName: string): Promise<ModelRow | null> {
+  const row = await db
+    .select({ model: models })
+    .from(modelRedirects)
+    .innerJoin(models, eq(models.id, modelRedirects.modelId))
+    .where(and(eq(modelRedirects.oldName, oldName), isNull(models.deletedAt)))
+    .get();
+  return row?.model ?? null;
+}
+
+const notRedirected = (name: string) => sql`NOT EXISTS (SELECT 1 FROM model_redirects WHERE old_name = ${name})`;
+
+async function assertNotRedirected(db: Database, name: string): Promise<void> {
+  const row = await db
+    .select({ current: models.name })
+    .from(modelRedirects)
+    .innerJoin(models, eq(models.id, modelRedirects.modelId))
+    .where(eq(modelRedirects.oldName, name))
+    .get();
+  if (row) throw redirectConflict(name, row.current);
+}
+
+const redirectConflict = (name: string, current: string) =>
+  conflict(
+    `'${name}' is a former name of model '${current}' and still redirects serving there; ` +
+      `an admin removes the redirect with DELETE /v1/models/${current}/former-names/${name} before the name can be used again`,
+    { field: "name", redirects_to: current },
+  );
+
+/**
+ * Creates a model, or brings back a deleted one of that name (MLflow's re-create): its versions stay deleted and
+ * numbering continues after them. A name that still redirects to a renamed model is refused.
+ */
 export async function createModel(
   m: Mutation,
-  input: { name: string; description?: string; tags?: Record<string, string> },
+  input: { name: string; description?: string; tags?: Record<string, string>; deployment_job_id?: string | null },
 ): Promise<ModelView> {
+  const existing = await findModel(m.db, input.name, { includeDeleted: true });
+  if (existing?.deletedAt) return recreateModel(m, existing, input);
   const id = crypto.randomUUID();
   const row: ModelRow = {
     id,
@@ -44,6 +97,8 @@ export async function createModel(
     createdAt: m.now,
     createdBy: m.actor,
     updatedAt: m.now,
+    deploymentJobId: input.deployment_job_id ?? null,
+    deletedAt: null,
   };
   const tags = input.tags ?? {};
   const view = toView(row, tags, [], null);
@@ -51,19 +106,130 @@ export async function createModel(
     await m.db.batch([
       m.db.insert(models).values(row),
       ...tagRows(tags).map((t) => m.db.insert(modelTags).values({ modelId: id, ...t })),
-      auditInsert(m, { action: "model.create", model: row.name, after: { description: row.description, tags } }),
+      // The guard closes the gap to a concurrent rename that makes this name a redirect.
+      guardedAuditInsert(m, { action: "model.create", model: row.name, after: { description: row.description, tags } }, notRedirected(row.name)),
     ]);
   } catch (error) {
     if (isUniqueViolation(error, "models")) throw conflict(`model '${input.name}' already exists`, { field: "name" });
+    if (isGuardFailure(error)) await assertNotRedirected(m.db, input.name);
     throw error;
   }
   return view;
 }
 
-export async function getModel(db: Database, name: string): Promise<ModelView> {
-  const model = await requireModel(db, name);
+async function recreateModel(
+  m: Mutation,
+  row: ModelRow,
+  input: { description?: string; tags?: Record<string, string>; deployment_job_id?: string | null },
+): Promise<ModelView> {
+  const tags = input.tags ?? {};
+  await m.db.batch([
+    // First: it checks the model is still deleted, before the update below clears that (a concurrent re-create wins once).
+    guardedAuditInsert(
+      m,
+      { action: "model.create", model: row.name, before: { deleted_at: row.deletedAt }, after: { description: input.description ?? "", tags, recreated: true } },
+      sql`(SELECT deleted_at FROM models WHERE id = ${row.id}) IS NOT NULL`,
+    ),
+    m.db
+      .update(models)
+      .set({ deletedAt: null, description: input.description ?? "", deploymentJobId: input.deployment_job_id ?? null, updatedAt: m.now })
+      .where(eq(models.id, row.id)),
+    m.db.delete(modelTags).where(eq(modelTags.modelId, row.id)),
+    ...tagRows(tags).map((t) => m.db.insert(modelTags).values({ modelId: row.id, ...t })),
+  ]).catch((error) => {
+    if (isGuardFailure(error)) throw conflict(`model '${row.name}' already exists`, { field: "name" });
+    throw error;
+  });
+  return getModel(m.db, row.name);
+}
+
+export async function getModel(db: Database, name: string, lookup: ModelLookup = {}): Promise<ModelView> {
+  const model = await requireModel(db, name, lookup);
   const [view] = await viewsOf(db, [model]);
   return view!;
+}
+
+/** Marks a model deleted (its versions were deleted first, each by its own command); audited in the same batch. */
+export async function markModelDeleted(m: Mutation, model: ModelRow, reason: string): Promise<void> {
+  await m.db.batch([
+    m.db.update(models).set({ deletedAt: m.now, updatedAt: m.now }).where(and(eq(models.id, model.id), isNull(models.deletedAt))),
+    guardedAuditInsert(
+      m,
+      { action: "model.delete", model: model.name, after: { deleted_at: m.now }, reason },
+      // Production must still be empty: deleting never stops serving.
+      sql`NOT EXISTS (SELECT 1 FROM refs WHERE model_id = ${model.id} AND name = 'Production')`,
+    ),
+  ]).catch((error) => {
+    if (isGuardFailure(error)) throw conflict(`model '${model.name}' got a Production version meanwhile; retire it first`, { field: "name" });
+    throw error;
+  });
+}
+
+/** Clears a model's deletion and that of the versions deleted with it (they stay archived). */
+export async function restoreModel(m: Mutation, model: ModelRow, reason: string): Promise<void> {
+  if (model.deletedAt === null) throw conflict(`model '${model.name}' is not deleted`, { field: "name" });
+  await m.db.batch([
+    m.db.update(models).set({ deletedAt: null, updatedAt: m.now }).where(eq(models.id, model.id)),
+    m.db
+      .update(versions)
+      .set({ deletedAt: null, updatedAt: m.now })
+      .where(and(eq(versions.modelId, model.id), eq(versions.deletedAt, model.deletedAt))),
+    auditInsert(m, { action: "model.restore", model: model.name, before: { deleted_at: model.deletedAt }, reason }),
+  ]);
+}
+
+/**
+ * Renames a model: refs, versions and history follow its id; audit entries and webhook streams keyed by name move
+ * with it. The old name becomes a redirect for serving; renaming back to a former name drops that redirect.
+ */
+export async function renameModel(m: Mutation, model: ModelRow, newName: string, reason: string): Promise<void> {
+  if (newName === model.name) return;
+  const taken = await findModel(m.db, newName, { includeDeleted: true });
+  if (taken) throw conflict(`model '${newName}' already exists${taken.deletedAt ? " (deleted; an admin can restore it)" : ""}`, { field: "name" });
+  const redirect = await m.db.select().from(modelRedirects).where(eq(modelRedirects.oldName, newName)).get();
+  if (redirect && redirect.modelId !== model.id) {
+    const current = await m.db.select({ name: models.name }).from(models).where(eq(models.id, redirect.modelId)).get();
+    throw redirectConflict(newName, current?.name ?? newName);
+  }
+  try {
+    await m.db.batch([
+      m.db.update(models).set({ name: newName, updatedAt: m.now }).where(and(eq(models.id, model.id), eq(models.name, model.name))),
+      m.db.delete(modelRedirects).where(and(eq(modelRedirects.oldName, newName), eq(modelRedirects.modelId, model.id))),
+      m.db.insert(modelRedirects).values({ oldName: model.name, modelId: model.id, createdAt: m.now, createdBy: m.actor }),
+      m.db.update(auditEvents).set({ model: newName }).where(eq(auditEvents.model, model.name)),
+      m.db.update(webhookDeliveries).set({ model: newName }).where(eq(webhookDeliveries.model, model.name)),
+      guardedAuditInsert(
+        m,
+        { action: "model.rename", model: newName, before: { name: model.name }, after: { name: newName }, reason },
+        sql`(SELECT name FROM models WHERE id = ${model.id}) = ${newName} AND ${notRedirected(newName)}`,
+      ),
+    ]);
+  } catch (error) {
+    if (isUniqueViolation(error, "models")) throw conflict(`model '${newName}' already exists`, { field: "name" });
+    if (isUniqueViolation(error, "model_redirects")) throw conflict(`'${model.name}' is already a redirect`, { field: "name" });
+    if (isGuardFailure(error)) throw conflict(`model '${model.name}' was renamed or '${newName}' taken meanwhile; read it again`, { field: "name" });
+    throw error;
+  }
+}
+
+/** Former names that still redirect to a model. */
+export async function formerNamesOf(db: Database, model: ModelRow): Promise<string[]> {
+  const rows = await db.select({ name: modelRedirects.oldName }).from(modelRedirects).where(eq(modelRedirects.modelId, model.id)).orderBy(asc(modelRedirects.oldName));
+  return rows.map((r) => r.name);
+}
+
+/** Ends a redirect: serving references that still use the former name get 404 from then on. */
+export async function removeRedirect(m: Mutation, model: ModelRow, oldName: string, reason: string): Promise<void> {
+  const removed = await m.db
+    .select()
+    .from(modelRedirects)
+    .where(and(eq(modelRedirects.oldName, oldName), eq(modelRedirects.modelId, model.id)))
+    .get();
+  if (!removed) throw notFound(`'${oldName}' is not a former name of model '${model.name}' that still redirects`, { field: "former_name" });
+  await m.db.batch([
+    m.db.delete(modelRedirects).where(and(eq(modelRedirects.oldName, oldName), eq(modelRedirects.modelId, model.id))),
+    auditInsert(m, { action: "model.redirect_remove", model: model.name, before: { former_name: oldName }, reason }),
+  ]);
 }
 
 export interface ModelFilter {
@@ -73,6 +239,8 @@ export interface ModelFilter {
   tags?: Record<string, string>;
   /** Restricts a scoped token to its models (SQLite GLOB). */
   glob?: string;
+  /** true: only deleted models (an admin's view); otherwise deleted ones are left out. */
+  deleted?: boolean;
 }
 
 /** Ordered by name; the cursor is the last name seen. */
@@ -88,6 +256,7 @@ export async function listModels(db: Database, filter: ModelFilter, page: Page):
       ? sql`(SELECT COUNT(*) FROM model_tags t JOIN json_each(${JSON.stringify(tagPairs)}) p
               ON t.key = p.value ->> 0 AND t.value = p.value ->> 1 WHERE t.model_id = ${models.id}) = ${tagPairs.length}`
       : undefined,
+    filter.deleted ? isNotNull(models.deletedAt) : isNull(models.deletedAt),
     after ? gt(models.name, after.name) : undefined,
   );
   const rows = await db.select().from(models).where(where).orderBy(asc(models.name)).limit(page.limit + 1);
@@ -99,7 +268,7 @@ export async function listModels(db: Database, filter: ModelFilter, page: Page):
 export async function updateModel(
   m: Mutation,
   name: string,
-  patch: { description?: string; tags?: TagPatch },
+  patch: { description?: string; tags?: TagPatch; deployment_job_id?: string | null },
 ): Promise<ModelView> {
   const model = await requireModel(m.db, name);
   const [before] = await viewsOf(m.db, [model]);
@@ -107,7 +276,11 @@ export async function updateModel(
   await m.db.batch([
     m.db
       .update(models)
-      .set({ description: patch.description ?? model.description, updatedAt: m.now })
+      .set({
+        description: patch.description ?? model.description,
+        deploymentJobId: patch.deployment_job_id === undefined ? model.deploymentJobId : patch.deployment_job_id,
+        updatedAt: m.now,
+      })
       .where(eq(models.id, model.id)),
     ...tagChanges.map(([key, value]) =>
       value === null
@@ -131,7 +304,7 @@ export async function updateModel(
 async function viewsOf(db: Database, rows: ModelRow[]): Promise<ModelView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [tags, refRows, latest] = await db.batch([
+  const [tags, refRows, latest, redirects] = await db.batch([
     db.select().from(modelTags).where(inList(modelTags.modelId, ids)),
     db
       .select({ modelId: refs.modelId, name: refs.name, number: versions.number })
@@ -143,6 +316,7 @@ async function viewsOf(db: Database, rows: ModelRow[]): Promise<ModelView[]> {
       .from(versions)
       .where(and(inList(versions.modelId, ids), eq(versions.status, "READY"), eq(versions.archived, false)))
       .groupBy(versions.modelId),
+    db.select().from(modelRedirects).where(inList(modelRedirects.modelId, ids)).orderBy(asc(modelRedirects.oldName)),
   ]);
   return rows.map((row) =>
     toView(
@@ -150,6 +324,7 @@ async function viewsOf(db: Database, rows: ModelRow[]): Promise<ModelView[]> {
       tagsOf(tags.filter((t) => t.modelId === row.id)),
       refRows.filter((r) => r.modelId === row.id),
       latest.find((l) => l.modelId === row.id)?.number ?? null,
+      redirects.filter((r) => r.modelId === row.id).map((r) => r.oldName),
     ),
   );
 }
@@ -159,6 +334,7 @@ function toView(
   tags: Record<string, string>,
   refRows: { name: string; number: number }[],
   latest: number | null,
+  formerNames: string[] = [],
 ): ModelView {
   return {
     name: row.name,
@@ -169,6 +345,8 @@ function toView(
     updated_at: row.updatedAt,
     refs: Object.fromEntries(refRows.map((r) => [r.name, r.number])),
     latest_version: latest,
+    ...(formerNames.length > 0 ? { former_names: formerNames } : {}),
+    ...(row.deletedAt ? { deleted_at: row.deletedAt } : {}),
   };
 }
 
@@ -177,7 +355,7 @@ export async function modelNamesNear(db: Database, length: number, slack: number
   const rows = await db
     .select({ name: models.name })
     .from(models)
-    .where(sql`length(${models.name}) BETWEEN ${length - slack} AND ${length + slack}`)
+    .where(and(sql`length(${models.name}) BETWEEN ${length - slack} AND ${length + slack}`, isNull(models.deletedAt)))
     .orderBy(asc(models.name))
     .limit(limit);
   return rows.map((r) => r.name);

@@ -203,13 +203,20 @@ export async function rollbackRef(
     if (!step) throw conflict(`ref '${name}' has no move to roll back`, { ref: name });
     if (!step.fromVersionId) throw conflict(`ref '${name}' pointed to no version before its last move; nothing to roll back to`, { ref: name });
     const target = await m.db
-      .select({ versionId: versions.id, number: versions.number })
+      .select({ versionId: versions.id, number: versions.number, deletedAt: versions.deletedAt })
       .from(versions)
       .where(eq(versions.id, step.fromVersionId))
       .get();
+    if (target!.deletedAt !== null) {
+      throw conflict(
+        `rolling '${name}' back would point it at version ${target!.number}, which was deleted; an admin restores it first ` +
+          `(POST /v1/models/${model.name}/versions/${target!.number}/restore)`,
+        { ref: name, version: target!.number, reason: "deleted" },
+      );
+    }
     const { generation, statements } = refChangeStatements(m, model, name, state, {
       action: options.action ?? "rollback",
-      to: target!,
+      to: { versionId: target!.versionId, number: target!.number },
       reason: options.reason,
       auditAction: options.action === "auto_rollback" ? "ref.auto_rollback" : "ref.rollback",
       evidence: { undoes_generation: step.generation, ...options.evidence },

@@ -149,7 +149,12 @@ export function resolvedAt(rows: ResolutionRows, reference: ModelReference, at: 
 // ---- the query -------------------------------------------------------------------------------------------------
 // Parameters: ?1 token hash, ?2 now, ?3 model name, ?4 ref name ('' without one), ?5 version number or semver.
 
-const MODEL_ID = "(SELECT id FROM models WHERE name = ?3)";
+/**
+ * The model the reference names: by its name, else through a former name's redirect (a renamed model keeps
+ * serving under its old name until an admin removes the redirect). A deleted model resolves nothing.
+ */
+const MODEL_ID = `(SELECT id FROM models WHERE deleted_at IS NULL
+  AND id = COALESCE((SELECT id FROM models WHERE name = ?3), (SELECT model_id FROM model_redirects WHERE old_name = ?3)))`;
 
 /**
  * What "now" and "at ?6" differ in. Now reads the refs and active rollouts as they are; at an instant, the ref's
@@ -176,7 +181,8 @@ const readyAt = (v: string) => `COALESCE((SELECT MAX(a.verified_at) FROM artifac
 
 const NOW: When = {
   live: `model_id = ${MODEL_ID} AND status = 'READY' AND archived = 0`,
-  existed: "1",
+  // Deleted versions are archived too, so only pinned selectors need to leave them out.
+  existed: "deleted_at IS NULL",
   refTarget: `SELECT version_id FROM refs WHERE model_id = ${MODEL_ID} AND name = ?4`,
   rolloutOnRef: `(SELECT * FROM rollouts WHERE model_id = ${MODEL_ID} AND ref = ?4 AND status = 'active') r`,
   rolloutsOf: "(SELECT * FROM rollouts WHERE model_id = v.model_id AND status = 'active' AND (candidate_version_id = v.id OR stable_version_id = v.id)) r",
@@ -185,7 +191,7 @@ const NOW: When = {
 
 const AT: When = {
   live: `model_id = ${MODEL_ID} AND status = 'READY' AND archived = 0 AND created_at <= ?6 AND ${readyAt("versions")} <= ?6`,
-  existed: "created_at <= ?6",
+  existed: "created_at <= ?6 AND deleted_at IS NULL",
   refTarget: `SELECT to_version_id FROM (SELECT to_version_id FROM ref_history WHERE model_id = ${MODEL_ID} AND ref = ?4 AND at <= ?6
     ORDER BY at DESC, generation DESC LIMIT 1)`,
   // Rollouts on one ref never overlap, so only the newest one started by then can have been running.
@@ -259,7 +265,7 @@ function resolutionSql(selector: Selector, when: When): string {
   return `SELECT
   (SELECT json_object('id', id, 'name', name, 'role', role, 'modelGlob', model_glob, 'lastUsedAt', last_used_at)
      FROM tokens WHERE secret_hash = ?1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)) AS token,
-  (SELECT json_object('id', id, 'name', name, 'createdAt', created_at) FROM models WHERE name = ?3) AS model,
+  (SELECT json_object('id', id, 'name', name, 'createdAt', created_at) FROM models WHERE id = ${MODEL_ID}) AS model,
   (${pointInTime ? REFS_AT : `SELECT json_group_array(json_object('name', name, 'versionId', version_id)) FROM refs WHERE model_id = ${MODEL_ID}`}) AS refs,
   (SELECT json_object('id', r.id, 'salt', r.salt, 'weightBp', ${when.weight}, 'candidateVersionId', r.candidate_version_id,
       'stableVersionId', r.stable_version_id)

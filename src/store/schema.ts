@@ -13,6 +13,23 @@ export const models = sqliteTable("models", {
   createdAt: text("created_at").notNull(),
   createdBy: text("created_by").notNull(),
   updatedAt: text("updated_at").notNull(),
+  /** MLflow 3's deployment job for the model, as its client sends it; edgereg only keeps and returns it. */
+  deploymentJobId: text("deployment_job_id"),
+  /** Set by a delete (MLflow's): hidden from every read but an admin's, kept with its versions, restorable. */
+  deletedAt: text("deleted_at"),
+});
+
+/**
+ * Names a model had before a rename: serving references that still use one resolve to the model (and say its
+ * current name) until an admin removes the redirect. A name here is taken: no new model may use it meanwhile.
+ */
+export const modelRedirects = sqliteTable("model_redirects", {
+  oldName: text("old_name").primaryKey(),
+  modelId: text("model_id")
+    .notNull()
+    .references(() => models.id),
+  createdAt: text("created_at").notNull(),
+  createdBy: text("created_by").notNull(),
 });
 
 export const modelTags = sqliteTable(
@@ -50,6 +67,8 @@ export const versions = sqliteTable(
     signature: text("signature", { mode: "json" }),
     /** The MLflow 3 LoggedModel (`m-…`) an MLflow client registered this version from; null otherwise. */
     mlflowModelId: text("mlflow_model_id"),
+    /** Set by a delete: archived, out of every ref and hidden from every read but an admin's; restorable. */
+    deletedAt: text("deleted_at"),
     createdAt: text("created_at").notNull(),
     createdBy: text("created_by").notNull(),
     updatedAt: text("updated_at").notNull(),

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, lt, notInArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { basisPointsToPercent } from "../domain/canary";
 import { conflict, notFound } from "../domain/errors";
@@ -100,6 +100,8 @@ export interface VersionView {
   rollouts: VersionRollout[];
   created_at: string;
   created_by: string;
+  /** Only on a deleted version (admins' reads). */
+  deleted_at?: string;
 }
 
 export interface VersionRollout {
@@ -120,13 +122,25 @@ export function keyCondition(modelId: string, key: VersionKey): SQL {
   )!;
 }
 
-export async function findVersion(db: Database, model: ModelRow, key: VersionKey): Promise<VersionRow | null> {
-  return (await db.select().from(versions).where(keyCondition(model.id, key)).get()) ?? null;
+/** Deleted versions are absent unless a read asks for them (an admin's). */
+export interface VersionLookup {
+  includeDeleted?: boolean;
 }
 
-export async function requireVersion(db: Database, model: ModelRow, key: VersionKey): Promise<VersionRow> {
-  const row = await findVersion(db, model, key);
+export async function findVersion(db: Database, model: ModelRow, key: VersionKey, lookup: VersionLookup = {}): Promise<VersionRow | null> {
+  const row = (await db.select().from(versions).where(keyCondition(model.id, key)).get()) ?? null;
+  return row && (row.deletedAt === null || lookup.includeDeleted) ? row : null;
+}
+
+export async function requireVersion(db: Database, model: ModelRow, key: VersionKey, lookup: VersionLookup = {}): Promise<VersionRow> {
+  const row = await findVersion(db, model, key, { includeDeleted: true });
   if (!row) throw notFound(`${describeKey(key)} of model '${model.name}' does not exist`, { model: model.name, version: key });
+  if (row.deletedAt !== null && !lookup.includeDeleted) {
+    throw notFound(
+      `version ${row.number} of model '${model.name}' was deleted; an admin restores it with POST /v1/models/${model.name}/versions/${row.number}/restore`,
+      { model: model.name, version: row.number, reason: "deleted" },
+    );
+  }
   return row;
 }
 
@@ -283,8 +297,8 @@ export function markReadyIfVerified(m: Mutation, modelName: string, versionId: s
   ] as const;
 }
 
-export async function getVersionView(db: Database, model: ModelRow, key: VersionKey, base: string): Promise<VersionView> {
-  const row = await requireVersion(db, model, key);
+export async function getVersionView(db: Database, model: ModelRow, key: VersionKey, base: string, lookup: VersionLookup = {}): Promise<VersionView> {
+  const row = await requireVersion(db, model, key, lookup);
   const [view] = await viewsOf(db, model, [row], base);
   return view!;
 }
@@ -293,6 +307,8 @@ export interface VersionFilter {
   status?: VersionStatus;
   stage?: DerivedStage;
   archived?: boolean;
+  /** true: only deleted versions (an admin's view); otherwise deleted ones are left out. */
+  deleted?: boolean;
 }
 
 /** Newest number first; the cursor is the last number seen. */
@@ -332,6 +348,7 @@ export async function listVersions(
         eq(versions.modelId, model.id),
         filter.status ? eq(versions.status, filter.status) : undefined,
         filter.archived === undefined ? undefined : eq(versions.archived, filter.archived),
+        filter.deleted ? isNotNull(versions.deletedAt) : isNull(versions.deletedAt),
         stageCondition,
         after ? lt(versions.number, after.number) : undefined,
       ),
@@ -502,6 +519,8 @@ export function versionView(
     rollouts,
     created_at: row.createdAt,
     created_by: row.createdBy,
+    // Resolution rows carry no deletedAt: resolve never answers a deleted version.
+    ...(row.deletedAt ? { deleted_at: row.deletedAt } : {}),
   };
 }
 

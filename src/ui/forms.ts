@@ -33,13 +33,13 @@ export const CloseForm = z.object({ reason: Reason });
 const Cursor = z.string().max(2048).optional();
 const Day = z.iso.date().optional();
 
-export const ModelsQuery = z.object({ q: z.string().trim().max(128).optional(), cursor: Cursor });
+export const ModelsQuery = z.object({ q: z.string().trim().max(128).optional(), cursor: Cursor, deleted: z.enum(["1"]).optional() });
 
 export const ModelQuery = z.object({
   metric: z.string().max(128).optional(),
   history: z.string().max(64).optional(),
   cursor: Cursor,
-  done: z.enum(["rollback", "start", "weight", "promote", "abort"]).optional(),
+  done: z.enum(["rollback", "start", "weight", "promote", "abort", "restore"]).optional(),
   ref: z.string().max(64).optional(),
 });
 

@@ -23,11 +23,11 @@ import { refNameOf } from "../http/refs";
 import { readServableArtifact } from "../registry/artifacts";
 import { listAudit, versionAudit } from "../registry/audit";
 import { contextOf, type CommandContext } from "../registry/context";
-import { listModels, requireModel } from "../registry/models";
+import { requireModel, restoreModel, searchModels } from "../registry/models";
 import { listReports, modelSummaries } from "../registry/overview";
 import { rollBackRef } from "../registry/refs";
 import { abortRollout, changeRolloutWeight, promoteRollout, startRollout } from "../registry/rollouts";
-import { getVersion } from "../registry/versions";
+import { getVersion, restoreVersion } from "../registry/versions";
 import { createToken, listTokens, revokeToken } from "../registry/tokens";
 import { readDriftReportDetail, readMissingArtifacts, readModelTimeline, readRolloutArms, readRolloutLife, readVersionsToCompare } from "../registry/ui-reads";
 import { modelPath } from "./components";
@@ -133,9 +133,11 @@ ui.get("/ui", async (c) => {
   const principal = await principalOfRequest(c);
   authorize(principal, "reader");
   const query = parseInput(ModelsQuery, c.req.query());
-  const models = await listModels(c.var.db, { q: query.q || undefined, glob: principal.modelGlob }, { limit: MODELS_PAGE, cursor: query.cursor });
-  const summaries = await modelSummaries(c.var.db, models.items.map((m) => m.name));
-  const data = { q: query.q || undefined, cursor: query.cursor, models: models.items, summaries, nextCursor: models.next_cursor };
+  const deleted = query.deleted === "1";
+  const filter = { q: query.q || undefined, deleted };
+  const models = await searchModels({ db: c.var.db, principal }, filter, { limit: MODELS_PAGE, cursor: query.cursor });
+  const summaries = deleted ? new Map() : await modelSummaries(c.var.db, models.items.map((m) => m.name));
+  const data = { q: query.q || undefined, cursor: query.cursor, models: models.items, summaries, nextCursor: models.next_cursor, deleted };
   return page(c, 200, <ModelsPage ctx={await pageContext(c, principal)} data={data} />);
 });
 
@@ -302,6 +304,19 @@ ui.post("/ui/models/:name/rollouts/:ref/abort", async (c) => {
   const ref = refNameOf(c.req.param("ref")).name;
   await abortRollout(await contextOf(c), name, ref, parseInput(CloseForm, form).reason);
   return done(c, name, "abort", ref);
+});
+
+// Restores are an admin's (the commands check); a restored version returns archived, a restored model with its versions.
+ui.post("/ui/models/:name/versions/:v/restore", async (c) => {
+  const { name } = await formAction(c);
+  await restoreVersion(await contextOf(c), { model: name, version: c.req.param("v"), reason: "restored in the UI" });
+  return c.redirect(`${modelPath(name)}?done=restore`, 303);
+});
+
+ui.post("/ui/models/:name/restore", async (c) => {
+  const { name } = await formAction(c);
+  await restoreModel(await contextOf(c), { model: name, reason: "restored in the UI" });
+  return c.redirect(modelPath(name), 303);
 });
 
 ui.all("/ui/*", () => {

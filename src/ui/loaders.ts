@@ -33,14 +33,15 @@ export interface ModelPageQuery {
   metric?: string;
   history?: string;
   cursor?: string;
-  done?: "rollback" | "start" | "weight" | "promote" | "abort";
+  done?: "rollback" | "start" | "weight" | "promote" | "abort" | "restore";
   ref?: string;
 }
 
 /** Everything the model page shows; the caller has been authorized to read the model. */
 export async function loadModelPage(ctx: ReadContext, model: ModelRow, query: ModelPageQuery): Promise<ModelPageData> {
   const { db, principal } = ctx;
-  const [view, refViews, summaries, history, versionsPage, active, policy] = await Promise.all([
+  const admin = hasRole(principal, "admin");
+  const [view, refViews, summaries, history, versionsPage, active, policy, deleted] = await Promise.all([
     getModel(db, model.name),
     listRefs(db, model),
     modelSummaries(db, [model.name]),
@@ -48,12 +49,13 @@ export async function loadModelPage(ctx: ReadContext, model: ModelRow, query: Mo
     listVersions(ctx, model.name, {}, { limit: VERSIONS_PER_PAGE, cursor: query.cursor }),
     listRollouts(db, model, { status: "active" }, { limit: 20 }),
     getPolicy(db, model),
+    // Deleted versions are kept for admins, who may restore them.
+    admin ? listVersions(ctx, model.name, { deleted: true }, { limit: DELETED_VERSIONS }) : null,
   ]);
   const targets = summaries.get(model.name)!.refs;
   const rollouts = await Promise.all(active.items.map((r) => rolloutPanel(db, model, r)));
   const versions = versionsPage.items;
   const metricNames = metricsByUse(versions, policy);
-  const admin = hasRole(principal, "admin");
   return {
     model: view,
     admin,
@@ -67,8 +69,12 @@ export async function loadModelPage(ctx: ReadContext, model: ModelRow, query: Mo
     chart: chartOf(versions, metricNames, query.metric, policy, targets, active.items),
     history: historyOf(history, query.history),
     start: admin ? startOptions(targets, versions, active.items) : null,
+    deleted: deleted?.items ?? [],
   };
 }
+
+/** The model page lists at most this many deleted versions (newest first); GET …/versions?deleted=true has them all. */
+const DELETED_VERSIONS = 50;
 
 function refCards(targets: RefSummary[], refViews: RefView[], history: RefChangeSummary[], active: RolloutView[]): RefCardData[] {
   const truncated = history.length >= HISTORY_LIMIT;
@@ -181,6 +187,7 @@ function startOptions(targets: RefSummary[], versions: VersionView[], active: Ro
 
 function noticeOf(query: ModelPageQuery, targets: RefSummary[]): string | null {
   const ref = query.ref ? classifyRefName(query.ref)?.name : undefined;
+  if (query.done === "restore") return "Restored: the version is back, archived; un-archive it through a stage transition.";
   if (!query.done || !ref) return null;
   const target = targets.find((t) => t.ref === ref);
   const serving = target ? `it serves v${target.number} (${target.semver})` : "it is not set";

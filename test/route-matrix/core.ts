@@ -21,4 +21,10 @@ export const rows: Record<string, MatrixRow> = {
   "GET /v1/tokens": { need: "unscoped-admin" },
   "DELETE /v1/tokens/{id}": { need: "unscoped-admin" },
   "GET /v1/audit": { need: "admin" },
+  // Deletes name a model that does not exist (404 once allowed): deleting the shared model would break the other rows.
+  "DELETE /v1/models/{name}": { need: "publisher", path: "/v1/models/__MODEL__" },
+  "DELETE /v1/models/{name}/versions/{v}": { need: "publisher", path: "/v1/models/__MODEL__/versions/1" },
+  "POST /v1/models/{name}/restore": { need: "admin" },
+  "POST /v1/models/{name}/versions/{v}/restore": { need: "admin" },
+  "DELETE /v1/models/{name}/former-names/{former}": { need: "admin", path: "/v1/models/__MODEL__/former-names/old-name" },
 };

@@ -6,6 +6,8 @@ export interface MatrixRow {
   /** JSON body; `__MODEL__` is replaced by a fresh name. */
   body?: unknown;
   query?: string;
+  /** A path to send instead of the template's (`__MODEL__` replaced), for routes that would change the shared model. */
+  path?: string;
 }
 
 /**

@@ -68,10 +68,13 @@ export interface ModelPageData {
   history: { ref: string | null; refs: string[]; entries: RefChangeSummary[] };
   /** Refs a rollout may start on and READY candidates, for admins. */
   start: { refs: string[]; candidates: VersionView[]; preferred: number | null } | null;
+  /** Deleted versions, for admins (empty for everyone else). */
+  deleted: VersionView[];
 }
 
 const ACTION_WORDS: Record<string, string> = {
   move: "Moved",
+  import: "Imported",
   promote: "Promoted",
   delete: "Removed",
   rollback: "Rolled back",
@@ -175,6 +178,42 @@ export function ModelPage(props: { ctx: PageContext; data: ModelPageData }) {
           label="Older versions"
         />
       </section>
+
+      {data.deleted.length > 0 && (
+        <section class="section" aria-labelledby="deleted-heading">
+          <h2 id="deleted-heading">
+            Deleted versions <span class="muted">hidden from every read but an admin's</span>
+          </h2>
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Version</th>
+                  <th>Deleted</th>
+                  <th>Restore</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.deleted.map((v) => (
+                  <tr>
+                    <td class="nowrap">
+                      <strong>{`v${v.number}`}</strong> <span class="muted">{v.semver}</span>
+                    </td>
+                    <td>
+                      <Time iso={v.deleted_at!} nowMs={ctx.nowMs} />
+                    </td>
+                    <td>
+                      <ActionForm action={`${modelPath(name)}/versions/${v.number}/restore`} csrf={ctx.csrf} class="inline">
+                        <button type="submit" class="secondary">{`Restore v${v.number}`}</button>
+                      </ActionForm>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
 
       <section class="section" aria-labelledby="history-heading">
         <h2 id="history-heading">

@@ -1,7 +1,8 @@
 /** Every model at a glance: what serves Production and Staging, aliases, a running rollout, the last change. */
 import type { ModelView } from "../../registry/models";
 import type { ModelSummary, RefSummary } from "../../registry/overview";
-import { Pager, RefBadge, Time, VersionLink, modelPath } from "../components";
+import { hasRole } from "../../auth/principal";
+import { ActionForm, Pager, RefBadge, Time, VersionLink, modelPath } from "../components";
 import { formatPercent } from "../format";
 import { Layout, type PageContext } from "../layout";
 
@@ -11,10 +12,13 @@ export interface ModelsPageData {
   models: ModelView[];
   summaries: Map<string, ModelSummary>;
   nextCursor: string | null;
+  /** The admin's list of deleted models, each with a restore button. */
+  deleted?: boolean;
 }
 
 const ACTION_WORDS: Record<string, string> = {
   move: "moved",
+  import: "imported",
   promote: "promoted",
   delete: "removed",
   rollback: "rolled back",
@@ -27,12 +31,19 @@ const ACTION_WORDS: Record<string, string> = {
 
 export function ModelsPage(props: { ctx: PageContext; data: ModelsPageData }) {
   const { ctx, data } = props;
+  if (data.deleted) return <DeletedModelsPage ctx={ctx} data={data} />;
+  const admin = ctx.principal !== null && hasRole(ctx.principal, "admin");
   return (
     <Layout title="Models" ctx={ctx} section="models">
       <div class="page-head">
         <div>
           <h1>Models</h1>
           <p class="muted">Which version serves each model now, and what is on its way.</p>
+          {admin && (
+            <nav class="page-links" aria-label="Model lists">
+              <a href="/ui?deleted=1">Deleted models</a>
+            </nav>
+          )}
         </div>
         <form method="get" action="/ui" class="search" role="search">
           <input type="search" name="q" value={data.q ?? ""} placeholder="Search models by name" aria-label="Search models by name" />
@@ -129,5 +140,57 @@ function RefTarget(props: { model: string; target: RefSummary | undefined }) {
       </VersionLink>
       <span class="muted">{` ${props.target.semver}`}</span>
     </>
+  );
+}
+
+/** Deleted models (admins only): kept with their versions, hidden from every other read, restorable. */
+function DeletedModelsPage(props: { ctx: PageContext; data: ModelsPageData }) {
+  const { ctx, data } = props;
+  return (
+    <Layout title="Deleted models" ctx={ctx} section="models">
+      <div class="page-head">
+        <div>
+          <div class="crumbs">
+            <a href="/ui">Models</a> / deleted
+          </div>
+          <h1>Deleted models</h1>
+          <p class="muted">Kept with their versions and history; restoring brings a model back with the versions deleted along with it.</p>
+        </div>
+      </div>
+      {data.models.length === 0 ? (
+        <div class="panel empty-state">No deleted models.</div>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Model</th>
+                <th>Deleted</th>
+                <th>Restore</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.models.map((m) => (
+                <tr>
+                  <td>
+                    <strong>{m.name}</strong>
+                    {m.description && <span class="sub">{m.description}</span>}
+                  </td>
+                  <td>
+                    <Time iso={m.deleted_at!} nowMs={ctx.nowMs} />
+                  </td>
+                  <td>
+                    <ActionForm action={`${modelPath(m.name)}/restore`} csrf={ctx.csrf} class="inline">
+                      <button type="submit" class="secondary">{`Restore ${m.name}`}</button>
+                    </ActionForm>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager base="/ui" params={{ deleted: "1" }} next={data.nextCursor} onLaterPage={data.cursor !== undefined} />
+    </Layout>
   );
 }
