@@ -126,6 +126,33 @@ const MUTATIONS: Mutation[] = [
     },
   },
   {
+    name: "delete a version that holds no ref",
+    needs: "publisher",
+    setup: versions(2),
+    doors: {
+      v1: (r, m, t) => json(r, "DELETE", `/v1/models/${m}/versions/1?reason=deleted+through+MLflow`, t),
+      mlflow: (r, m, t) => mlflow("DELETE", "model-versions/delete", { name: m, version: "1" })(r, m, t),
+    },
+  },
+  {
+    name: "delete the version in Staging",
+    needs: "admin",
+    setup: production,
+    doors: {
+      v1: (r, m, t) => json(r, "DELETE", `/v1/models/${m}/versions/2?reason=deleted+through+MLflow`, t),
+      mlflow: (r, m, t) => mlflow("DELETE", "model-versions/delete", { name: m, version: "2" })(r, m, t),
+    },
+  },
+  {
+    name: "delete a model",
+    needs: "publisher",
+    setup: versions(2),
+    doors: {
+      v1: (r, m, t) => json(r, "DELETE", `/v1/models/${m}?reason=deleted+through+MLflow`, t),
+      mlflow: (r, m, t) => mlflow("DELETE", "registered-models/delete", { name: m })(r, m, t),
+    },
+  },
+  {
     name: "roll Production back",
     needs: "admin",
     setup: async (r, m) => {
