@@ -165,6 +165,21 @@ describe("manifests", SEEDING, () => {
     expect(await numberOf("1.x")).toBe("1");
   });
 
+  it("serves no deleted version (tag, manifest digest or layer) and no deleted model", async () => {
+    const name = await seededModel();
+    const { manifest, res } = await manifestOf(name, "2");
+    const digest = res.headers.get("Docker-Content-Digest")!;
+    const layer = manifest.layers.find((l: any) => l.annotations["org.opencontainers.image.title"] === "train.py").digest;
+    await callJson("DELETE", `/v1/models/${name}/versions/2`, 200);
+    expect((await callJson("GET", `/v2/${name}/tags/list`, 200)).tags).not.toContain("2.1.0");
+    expect((await call("GET", `/v2/${name}/manifests/2`)).status).toBe(404);
+    expect((await call("GET", `/v2/${name}/manifests/${digest}`)).status).toBe(404);
+    expect((await call("GET", `/v2/${name}/blobs/${layer}`)).status).toBe(404);
+    await callJson("DELETE", `/v1/models/${name}/refs/Production?force=true`, 200);
+    await callJson("DELETE", `/v1/models/${name}`, 200);
+    expect((await call("GET", `/v2/${name}/tags/list`)).status).toBe(404);
+  });
+
   it("HEAD answers the GET's headers without a body", async () => {
     const name = await seededModel();
     const get = await manifestOf(name, "Production");

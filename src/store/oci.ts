@@ -1,5 +1,8 @@
-/** The reads the OCI door needs beyond resolution: models by repository name, tag sources, blobs by digest. */
-import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
+/**
+ * The reads the OCI door needs beyond resolution: models by repository name, tag sources, blobs by digest. Deleted
+ * models and versions do not exist here, as for every read but an admin's on /v1.
+ */
+import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Database } from "./db";
 import type { ModelRow } from "./models";
 import { artifacts, models, ociDocuments, refs, versions } from "./schema";
@@ -7,12 +10,22 @@ import type { ArtifactRow } from "./versions";
 
 /** Models whose name equals `repository` ignoring case (SQLite's lower() folds ASCII, all a model name may hold). */
 export async function modelsNamedIgnoringCase(db: Database, repository: string): Promise<ModelRow[]> {
-  return db.select().from(models).where(sql`lower(${models.name}) = ${repository.toLowerCase()}`).orderBy(asc(models.name)).all();
+  return db
+    .select()
+    .from(models)
+    .where(and(sql`lower(${models.name}) = ${repository.toLowerCase()}`, isNull(models.deletedAt)))
+    .orderBy(asc(models.name))
+    .all();
 }
 
 /** Names of the models a glob covers, in name order. */
 export async function modelNamesIn(db: Database, glob: string): Promise<string[]> {
-  const rows = await db.select({ name: models.name }).from(models).where(sql`${models.name} GLOB ${glob}`).orderBy(asc(models.name)).all();
+  const rows = await db
+    .select({ name: models.name })
+    .from(models)
+    .where(and(sql`${models.name} GLOB ${glob}`, isNull(models.deletedAt)))
+    .orderBy(asc(models.name))
+    .all();
   return rows.map((r) => r.name);
 }
 
@@ -23,7 +36,7 @@ export async function tagSources(db: Database, modelId: string) {
     db
       .select({ number: versions.number, semver: versions.semver, archived: versions.archived })
       .from(versions)
-      .where(and(eq(versions.modelId, modelId), eq(versions.status, "READY"))),
+      .where(and(eq(versions.modelId, modelId), eq(versions.status, "READY"), isNull(versions.deletedAt))),
   ]);
   return { refs: refRows.map((r) => r.name), versions: versionRows };
 }
@@ -34,7 +47,15 @@ export async function verifiedArtifactOfModel(db: Database, modelId: string, sha
     .select({ artifact: artifacts })
     .from(artifacts)
     .innerJoin(versions, eq(versions.id, artifacts.versionId))
-    .where(and(eq(artifacts.sha256, sha256), isNotNull(artifacts.verifiedAt), eq(versions.modelId, modelId), eq(versions.status, "READY")))
+    .where(
+      and(
+        eq(artifacts.sha256, sha256),
+        isNotNull(artifacts.verifiedAt),
+        eq(versions.modelId, modelId),
+        eq(versions.status, "READY"),
+        isNull(versions.deletedAt),
+      ),
+    )
     .limit(1)
     .get();
   return row?.artifact ?? null;
@@ -54,7 +75,7 @@ export async function findDocument(db: Database, modelId: string, digest: string
     .select({ digest: ociDocuments.digest, mediaType: ociDocuments.mediaType, body: ociDocuments.body, number: versions.number, semver: versions.semver })
     .from(ociDocuments)
     .innerJoin(versions, eq(versions.id, ociDocuments.versionId))
-    .where(and(eq(ociDocuments.digest, digest), eq(versions.modelId, modelId)))
+    .where(and(eq(ociDocuments.digest, digest), eq(versions.modelId, modelId), isNull(versions.deletedAt)))
     .get();
   return row ?? null;
 }
