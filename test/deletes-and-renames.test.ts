@@ -138,6 +138,23 @@ describe("deleting a model", () => {
     expect((await auditOf(name)).map((e) => e.action)).toEqual(expect.arrayContaining(["model.delete", "model.restore"]));
   });
 
+  it("deletes a model of many versions in a bounded number of statements, auditing each version", async () => {
+    const name = uniqueName("del");
+    await createModel(name);
+    const count = 120;
+    await Promise.all(Array.from({ length: count }, (_, i) => createVersion(name, `1.${i}.0`)));
+    await moveRef(name, "champion", 7);
+    const deleted = await callJson("DELETE", `/v1/models/${name}`, 200);
+    expect(deleted.versions).toHaveLength(count);
+    const audit = await callJson("GET", `/v1/audit?model=${name}&action=version.delete&limit=200`, 200);
+    expect(audit.items.map((e: any) => e.version).sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    expect(audit.items.find((e: any) => e.version === 7).after.cleared_refs).toEqual(["champion"]);
+    expect(audit.items.find((e: any) => e.version === 8)).toMatchObject({ before: { archived: false }, after: { archived: true, deleted: true } });
+    const restored = await callJson("POST", `/v1/models/${name}/restore`, 200);
+    expect(restored.latest_version).toBeNull();
+    expect((await callJson("GET", `/v1/models/${name}/versions?limit=200`, 200)).items).toHaveLength(count);
+  });
+
   it("registering the name again brings the model back; its old versions stay deleted and numbering continues", async () => {
     const name = uniqueName("del");
     await mlflow("POST", "registered-models/create", { name, description: "first" });
@@ -182,7 +199,7 @@ describe("renaming a model", () => {
     expect(viaNew.headers.get("X-Model-Renamed-To")).toBeNull();
 
     // Everything but serving answers 404 for the old name, as MLflow does.
-    await callJson("GET", `/v1/models/${name}`, 404);
+    expect((await callJson("GET", `/v1/models/${name}`, 404)).error.details).toMatchObject({ reason: "renamed", renamed_to: `${name}-v2` });
     expect((await mlflow("GET", "registered-models/get", { name })).body.error_code).toBe("RESOURCE_DOES_NOT_EXIST");
     // The old name is taken while it redirects.
     expect((await callJson("POST", "/v1/models", 409, { body: { name } })).error.message).toContain(`former-names/${name}`);

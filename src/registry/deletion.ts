@@ -44,7 +44,8 @@ async function removeVersion(ctx: CommandContext, model: models.ModelRow, versio
 /**
  * Deletes every version, then the model. Refused while Production serves a version (deleting never stops
  * serving); emptying Staging or an alias on the way needs an admin, checked before anything changes. A crash
- * midway leaves some versions deleted and the model not: running the delete again finishes it.
+ * midway leaves some versions deleted and the model not: running the delete again finishes it. The statements do
+ * not grow with the number of versions (only with the few that hold refs), so a model of any size can be deleted.
  */
 export async function deleteModel(ctx: CommandContext, input: { model: string; reason?: string }): Promise<{ versions: number[] }> {
   authorize(ctx.principal, "publisher", input.model);
@@ -59,19 +60,21 @@ export async function deleteModel(ctx: CommandContext, input: { model: string; r
       { field: "name", production: production.current.number },
     );
   }
+  const held = await listRefs(ctx.db, model);
+  if (held.length > 0 && !hasRole(ctx.principal, "admin")) {
+    onlyAdmin(ctx.principal, `deleting the model removes ${held.map((r) => r.ref).join(", ")}, which`);
+  }
+  // Versions holding a ref leave it through their own command (recorded in the ref's history); the rest, however
+  // many, are deleted with the model in one batch.
+  const holders = [...new Set(held.map((r) => r.version))].sort((a, b) => a - b);
+  for (const number of holders) await removeVersion(ctx, model, await requireVersion(ctx.db, model, { number }), reason);
   const live = await ctx.db
-    .select()
+    .select({ number: versions.number })
     .from(versions)
     .where(and(eq(versions.modelId, model.id), isNull(versions.deletedAt)))
     .orderBy(asc(versions.number));
-  if (!hasRole(ctx.principal, "admin")) {
-    const held = await listRefs(ctx.db, model);
-    if (held.length > 0) onlyAdmin(ctx.principal, `deleting the model removes ${held.map((r) => r.ref).join(", ")}, which`);
-  }
-  const deleted: number[] = [];
-  for (const version of live) deleted.push((await removeVersion(ctx, model, version, reason)).version);
   await models.markModelDeleted(ctx, model, reason);
-  return { versions: deleted };
+  return { versions: [...new Set([...holders, ...live.map((v) => v.number)])].sort((a, b) => a - b) };
 }
 
 /** An admin brings a deleted model back with the versions deleted along with it (they stay archived). */

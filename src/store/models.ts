@@ -38,7 +38,18 @@ export async function findModel(db: Database, name: string, lookup: ModelLookup 
 
 export async function requireModel(db: Database, name: string, lookup: ModelLookup = {}): Promise<ModelRow> {
   const model = await findModel(db, name, { includeDeleted: true });
-  if (!model) throw modelNotFound(name);
+  if (!model) {
+    // Only on the way to a 404: a former name says where the model went.
+    const renamed = await redirectOf(db, name);
+    if (renamed) {
+      throw notFound(`model '${name}' was renamed to '${renamed.name}'; only serving references (/v1/resolve, /v1/r/…) still follow the old name`, {
+        model: name,
+        reason: "renamed",
+        renamed_to: renamed.name,
+      });
+    }
+    throw modelNotFound(name);
+  }
   if (model.deletedAt !== null && !lookup.includeDeleted) throw deletedModel(name);
   return model;
 }
@@ -149,18 +160,42 @@ export async function getModel(db: Database, name: string, lookup: ModelLookup =
   return view!;
 }
 
-/** Marks a model deleted (its versions were deleted first, each by its own command); audited in the same batch. */
+/**
+ * Deletes a model that no ref points into any more (the versions holding refs left them first, each through its
+ * command): every remaining version and the model in one batch of four statements, whatever the number of versions,
+ * with one `version.delete` audit event per version and the `model.delete` event.
+ */
 export async function markModelDeleted(m: Mutation, model: ModelRow, reason: string): Promise<void> {
+  const live = and(eq(versions.modelId, model.id), isNull(versions.deletedAt));
   await m.db.batch([
-    m.db.update(models).set({ deletedAt: m.now, updatedAt: m.now }).where(and(eq(models.id, model.id), isNull(models.deletedAt))),
     guardedAuditInsert(
       m,
       { action: "model.delete", model: model.name, after: { deleted_at: m.now }, reason },
-      // Production must still be empty: deleting never stops serving.
-      sql`NOT EXISTS (SELECT 1 FROM refs WHERE model_id = ${model.id} AND name = 'Production')`,
+      // No ref may point into the model any more: deleting never stops serving, and every ref change is recorded.
+      sql`NOT EXISTS (SELECT 1 FROM refs WHERE model_id = ${model.id})`,
     ),
+    m.db.insert(auditEvents).select(
+      m.db
+        .select({
+          id: sql<number>`NULL`.as("id"),
+          at: sql`${m.now}`.as("at"),
+          actor: sql`${m.actor}`.as("actor"),
+          action: sql`'version.delete'`.as("action"),
+          model: sql`${model.name}`.as("model"),
+          version: sql`${versions.number}`.as("version"),
+          ref: sql`NULL`.as("ref"),
+          before: sql`json_object('archived', json(CASE WHEN ${versions.archived} THEN 'true' ELSE 'false' END))`.as("before"),
+          after: sql`json_object('stage', 'Archived', 'archived', json('true'), 'cleared_refs', json('[]'), 'deleted', json('true'))`.as("after"),
+          reason: sql`${reason}`.as("reason"),
+          requestId: sql`${m.requestId}`.as("request_id"),
+        })
+        .from(versions)
+        .where(live),
+    ),
+    m.db.update(versions).set({ archived: true, deletedAt: m.now, updatedAt: m.now }).where(live),
+    m.db.update(models).set({ deletedAt: m.now, updatedAt: m.now }).where(and(eq(models.id, model.id), isNull(models.deletedAt))),
   ]).catch((error) => {
-    if (isGuardFailure(error)) throw conflict(`model '${model.name}' got a Production version meanwhile; retire it first`, { field: "name" });
+    if (isGuardFailure(error)) throw conflict(`a ref of model '${model.name}' moved meanwhile; send the delete again`, { field: "name" });
     throw error;
   });
 }
