@@ -6,7 +6,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, auditOf, BASE, call, callJson, createModel, createVersion, moveRef, passThroughStaging, putArtifact, sha256Hex, tokenFor, uiSessionOf, uniqueName } from "./helpers";
+import { ADMIN, auditOf, BASE, call, clockedRegistry, callJson, createModel, createVersion, moveRef, passThroughStaging, putArtifact, sha256Hex, tokenFor, uiSessionOf, uniqueName } from "./helpers";
 
 const API = "/api/2.0/mlflow";
 async function mlflow(method: string, endpoint: string, params: Record<string, string>, token?: string) {
@@ -303,5 +303,36 @@ describe("the admin UI", () => {
     expect((await get(reader, "/ui")).html).not.toContain(name);
     expect((await post(ADMIN, `/ui/models/${name}/restore`)).status).toBe(303);
     expect((await get(reader, "/ui")).html).toContain(name);
+  });
+});
+
+describe("webhook events", () => {
+  it("announce deletes, restores and renames; later events follow the new name", async () => {
+    const r = clockedRegistry();
+    const name = uniqueName("hook");
+    const box = uniqueName("box").toLowerCase();
+    await r.callJson("POST", "/v1/models", 201, { body: { name } });
+    await r.callJson("POST", `/v1/models/${name}/versions`, 201, { body: { semver: "1.0.0" } });
+    await r.callJson("PUT", `/v1/models/${name}/refs/champion`, 200, { body: { version: 1 } });
+    await r.callJson("POST", "/v1/webhooks", 201, { body: { url: `https://${box}.hooks.test/`, events: ["*"] } });
+    await r.callJson("DELETE", `/v1/models/${name}/versions/1?reason=bad`, 200);
+    await r.callJson("POST", `/v1/models/${name}/versions/1/restore`, 200);
+    await r.callJson("PATCH", `/v1/models/${name}`, 200, { body: { name: `${name}-b` } });
+    await r.callJson("DELETE", `/v1/models/${name}-b`, 200);
+    await r.callJson("POST", `/v1/models/${name}-b/restore`, 200);
+    const received = ((await (await fetch(`https://${box}.hooks.test/__received`)).json()) as { body: string }[]).map((d) => JSON.parse(d.body));
+    // An unordered webhook: deliveries may arrive in any order.
+    expect(received.map((e) => [e.type, e.model]).sort()).toEqual([
+      ["model.deleted", `${name}-b`],
+      ["model.renamed", `${name}-b`],
+      ["model.restored", `${name}-b`],
+      ["ref.moved", name],
+      ["version.deleted", name],
+      ["version.restored", name],
+    ]);
+    const of = (type: string) => received.find((e) => e.type === type).data;
+    expect(of("version.deleted")).toEqual({ version: 1, cleared_refs: ["champion"], reason: "bad" });
+    expect(of("model.renamed")).toMatchObject({ previous_name: name, name: `${name}-b` });
+    expect(of("model.deleted").versions).toEqual([1]);
   });
 });

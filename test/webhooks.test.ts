@@ -51,7 +51,7 @@ describe("webhooks", () => {
       { url: "ftp://example.com/x", events: ["*"] },
       { url: "not a url", events: ["*"] },
       { url: "https://example.com/x", events: [] },
-      { url: "https://example.com/x", events: ["version.deleted"] },
+      { url: "https://example.com/x", events: ["version.vanished"] },
       { url: "https://example.com/x", events: ["*"], model: "bad name!" },
     ]) {
       await r.callJson("POST", "/v1/webhooks", 400, { body });

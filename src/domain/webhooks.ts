@@ -5,6 +5,8 @@
 export const WEBHOOK_EVENTS = [
   "version.created",
   "version.ready",
+  "version.deleted",
+  "version.restored",
   "ref.moved",
   "stage.changed",
   "rollout.started",
@@ -13,6 +15,9 @@ export const WEBHOOK_EVENTS = [
   "rollout.aborted",
   "auto_rollback",
   "drift.detected",
+  "model.renamed",
+  "model.deleted",
+  "model.restored",
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

@@ -38,7 +38,9 @@ async function removeVersion(ctx: CommandContext, model: models.ModelRow, versio
   const previous = await currentStage(ctx, model, version);
   const result = await retire(ctx, ctx.principal, model, version, "Deleted", previous, reason);
   for (const move of result.refs) ctx.emit(...refChangedEvents(model.name, "delete", move, reason));
-  return { version: version.number, cleared_refs: result.refs.map((r) => r.ref) };
+  const cleared = result.refs.map((r) => r.ref);
+  ctx.emit({ type: "version.deleted", model: model.name, data: { version: version.number, cleared_refs: cleared, reason } });
+  return { version: version.number, cleared_refs: cleared };
 }
 
 /**
@@ -74,6 +76,7 @@ export async function deleteModel(ctx: CommandContext, input: { model: string; r
     .where(and(eq(versions.modelId, model.id), isNull(versions.deletedAt)))
     .orderBy(asc(versions.number));
   await models.markModelDeleted(ctx, model, reason);
+  ctx.emit({ type: "model.deleted", model: model.name, data: { versions: live.map((v) => v.number), reason } });
   return { versions: [...new Set([...holders, ...live.map((v) => v.number)])].sort((a, b) => a - b) };
 }
 
@@ -82,6 +85,7 @@ export async function restoreModel(ctx: CommandContext, input: { model: string; 
   authorize(ctx.principal, "admin", input.model);
   const model = await models.requireModel(ctx.db, input.model, { includeDeleted: true });
   await models.restoreModel(ctx, model, input.reason ?? "");
+  ctx.emit({ type: "model.restored", model: model.name, data: { reason: input.reason ?? "" } });
   return models.getModel(ctx.db, model.name);
 }
 
@@ -95,6 +99,7 @@ export async function restoreVersion(ctx: CommandContext, input: { model: string
     ctx.db.update(versions).set({ deletedAt: null, updatedAt: ctx.now }).where(eq(versions.id, version.id)),
     auditInsert(ctx, { action: "version.restore", model: model.name, version: version.number, before: { deleted_at: version.deletedAt }, reason: input.reason ?? "" }),
   ]);
+  ctx.emit({ type: "version.restored", model: model.name, data: { version: version.number, reason: input.reason ?? "" } });
   return version.number;
 }
 
@@ -104,6 +109,9 @@ export async function renameModel(ctx: CommandContext, input: { model: string; n
   authorize(ctx.principal, "admin", input.new_name);
   const model = await models.requireModel(ctx.db, input.model);
   await models.renameModel(ctx, model, input.new_name, input.reason ?? "");
+  if (input.new_name !== model.name) {
+    ctx.emit({ type: "model.renamed", model: input.new_name, data: { previous_name: model.name, name: input.new_name, reason: input.reason ?? "" } });
+  }
   return models.getModel(ctx.db, input.new_name);
 }
 
