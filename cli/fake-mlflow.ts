@@ -112,6 +112,7 @@ export class FakeMlflow {
   /** The mlflow-artifacts store: full path (no leading "/") → bytes. */
   private readonly artifacts = new Map<string, FakeArtifact>();
   private readonly failures: { prefix: string; status: number; remaining: number }[] = [];
+  private readonly stalls: { prefix: string; remaining: number }[] = [];
   private clock = 1_700_000_000_000;
 
   async start(port = 0): Promise<this> {
@@ -225,6 +226,11 @@ export class FakeMlflow {
     this.failures.push({ prefix, status, remaining: times });
   }
 
+  /** The next `times` downloads whose path starts with `prefix` send half their bytes, then nothing, never ending. */
+  stallNext(prefix: string, times = 1): void {
+    this.stalls.push({ prefix, remaining: times });
+  }
+
   /** Requests so far whose path starts with `prefix`. */
   requestsTo(prefix: string): RecordedRequest[] {
     return this.requests.filter((r) => r.path.startsWith(prefix));
@@ -262,7 +268,11 @@ export class FakeMlflow {
     }
     if (route === "/api/2.0/mlflow/runs/get") return this.json(res, { run: this.runJson(this.run(q.get("run_id") || q.get("run_uuid") || "")) });
     if (route === ARTIFACTS) return this.json(res, this.listArtifacts(q.get("path") ?? ""));
-    if (route.startsWith(`${ARTIFACTS}/`)) return this.downloadArtifact(res, decodeURIComponent(route.slice(ARTIFACTS.length + 1)));
+    if (route.startsWith(`${ARTIFACTS}/`)) {
+      const stall = this.stalls.find((s) => s.remaining > 0 && route.startsWith(s.prefix));
+      if (stall) stall.remaining--;
+      return this.downloadArtifact(res, decodeURIComponent(route.slice(ARTIFACTS.length + 1)), Boolean(stall));
+    }
     throw new FakeError(404, "ENDPOINT_NOT_FOUND", `No API endpoint for ${route}`);
   }
 
@@ -322,7 +332,7 @@ export class FakeMlflow {
     return files.length ? { files } : {};
   }
 
-  private downloadArtifact(res: ServerResponse, path: string): void {
+  private downloadArtifact(res: ServerResponse, path: string, stall = false): void {
     if (path.split("/").includes("..")) throw invalid(`Invalid path: ${path}`);
     const content = this.artifacts.get(path);
     if (!content) throw notFound(`No such file or directory: '${path}'`);
@@ -332,6 +342,12 @@ export class FakeMlflow {
       "Content-Disposition": `attachment; filename=${name}`,
       "Content-Length": String(sizeOf(content)),
     });
+    if (stall) {
+      // Headers and half the body, then silence: a connection that hangs mid-transfer.
+      const bytes = Buffer.isBuffer(content) ? content : Buffer.alloc(0);
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+      return;
+    }
     if (Buffer.isBuffer(content)) res.end(content);
     else content.open().pipe(res);
   }

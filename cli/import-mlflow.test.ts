@@ -1,8 +1,12 @@
 /** The pure parts of `import mlflow`: URIs, credentials, globs, and MLflow's data fitted to edgereg's bounds. */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { VersionCreate } from "../src/http/schemas";
 import { latestMetrics, matchesGlob, paramsFrom, SharedUploads, tagsFrom, versionMetaFrom } from "./import-mlflow";
-import { mlflowAuthorization, parseRunsUri, resolveArtifactUri } from "./mlflow";
+import { FakeMlflow } from "./fake-mlflow";
+import { MlflowClient, MlflowError, mlflowAuthorization, parseRunsUri, resolveArtifactUri } from "./mlflow";
 
 const TRACKING = "https://mlflow.example.com";
 
@@ -117,5 +121,39 @@ describe("uploads of the same bytes", () => {
     await Promise.all([shared.run(["a"], job("first", 20)), shared.run(["a", "b"], job("second", 1)), shared.run(["c"], job("other", 1))]);
     expect(order.indexOf("start second")).toBeGreaterThan(order.indexOf("end first"));
     expect(order.indexOf("start other")).toBeLessThan(order.indexOf("end first"));
+  });
+});
+
+describe("the MLflow client against the fake server", () => {
+  it("follows pages, streams downloads with their digest, cuts a stalled one and tries again", async () => {
+    const fake = await new FakeMlflow().start();
+    try {
+      fake.pageCap = 1;
+      for (const name of ["a", "b", "c"]) fake.createRegisteredModel(name);
+      const run = fake.createRun();
+      const bytes = Buffer.from("x".repeat(10_000));
+      fake.logArtifact(run, "model/sub/w.bin", bytes);
+      const client = new MlflowClient(fake.url, undefined, { retry: { firstDelayMs: 1 }, downloadIdleMs: 200 });
+      const names: string[] = [];
+      for await (const m of client.registeredModels()) names.push(m.name);
+      expect(names).toEqual(["a", "b", "c"]);
+
+      const root = (resolveArtifactUri(fake.runArtifactUri(run, "model"), fake.url) as { root: { endpoint: string; path: string } }).root;
+      expect(await client.listFiles(root)).toEqual([{ path: "sub/w.bin", size: bytes.length }]);
+      fake.stallNext("/api/2.0/mlflow-artifacts/artifacts/");
+      const dest = join(mkdtempSync(join(tmpdir(), "edgereg-mlflow-")), "w.bin");
+      let counted = 0;
+      const got = await client.download(root, "sub/w.bin", dest, (n) => (counted += n));
+      expect(got.size).toBe(bytes.length);
+      expect(readFileSync(dest).equals(bytes)).toBe(true);
+      expect(counted).toBe(bytes.length);
+      expect(fake.requestsTo("/api/2.0/mlflow-artifacts/artifacts/")).toHaveLength(2);
+
+      const missing = await client.run("nope").catch((error: unknown) => error);
+      expect(missing).toBeInstanceOf(MlflowError);
+      expect(missing).toMatchObject({ status: 404, code: "RESOURCE_DOES_NOT_EXIST" });
+    } finally {
+      await fake.stop();
+    }
   });
 });

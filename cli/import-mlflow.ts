@@ -237,20 +237,20 @@ export async function planImport(ctx: ImportContext, options: ImportOptions): Pr
 
 type Reads = ReturnType<typeof limiter>;
 
-async function planModel(ctx: ImportContext, options: ImportOptions, rm: MlflowRegisteredModel, reads: Reads, warn: (m: string) => void): Promise<ModelPlan> {
-  const plan: ModelPlan = { name: rm.name, action: "invalid", existing: null, description: "", tags: {}, versions: [], refs: [], archive: [] };
-  if (!MODEL_NAME_PATTERN.test(rm.name)) {
+async function planModel(ctx: ImportContext, options: ImportOptions, registered: MlflowRegisteredModel, reads: Reads, warn: (m: string) => void): Promise<ModelPlan> {
+  const plan: ModelPlan = { name: registered.name, action: "invalid", existing: null, description: "", tags: {}, versions: [], refs: [], archive: [] };
+  if (!MODEL_NAME_PATTERN.test(registered.name)) {
     plan.problem = "not a valid edgereg model name (letters, digits, '.', '_' and '-', starting with a letter or digit, at most 128)";
     return plan;
   }
-  plan.tags = tagsFrom(rm.tags, MAX_TAGS, warn, rm.name);
-  if ((rm.description ?? "").length > MAX_DESCRIPTION) warn(`${rm.name}: description cut to ${MAX_DESCRIPTION} characters`);
-  plan.description = clipped(rm.description ?? "", MAX_DESCRIPTION);
+  plan.tags = tagsFrom(registered.tags, MAX_TAGS, warn, registered.name);
+  if ((registered.description ?? "").length > MAX_DESCRIPTION) warn(`${registered.name}: description cut to ${MAX_DESCRIPTION} characters`);
+  plan.description = clipped(registered.description ?? "", MAX_DESCRIPTION);
   try {
-    plan.existing = await reads(() => getModel(ctx.client, rm.name));
+    plan.existing = await reads(() => getModel(ctx.client, registered.name));
     const [mlflowVersions, existing] = await Promise.all([
-      reads(() => ctx.mlflow.modelVersions(rm.name)),
-      plan.existing ? reads(() => listVersions(ctx.client, rm.name)) : Promise.resolve(new Map<number, Version>()),
+      reads(() => ctx.mlflow.modelVersions(registered.name)),
+      plan.existing ? reads(() => listVersions(ctx.client, registered.name)) : Promise.resolve(new Map<number, Version>()),
     ]);
     plan.action = !plan.existing ? "create" : modelChanges(plan.existing, plan).length > 0 ? "update" : "unchanged";
     plan.versions = await Promise.all(
@@ -261,7 +261,7 @@ async function planModel(ctx: ImportContext, options: ImportOptions, rm: MlflowR
     plan.problem = `could not be read: ${errorText(error)}`;
     return plan;
   }
-  planRefs(plan, rm, warn);
+  planRefs(plan, registered, warn);
   plan.archive = plan.versions.filter((v) => v.stage.toLowerCase() === "archived" && v.action !== "conflict" && !v.existing?.archived).map((v) => v.number);
   return plan;
 }
@@ -438,7 +438,7 @@ async function locateFiles(ctx: ImportContext, plan: VersionPlan, warn: (m: stri
  * Stages and aliases. MLflow may keep several versions in one stage; edgereg's stage ref names one: the newest, as
  * MLflow's own `models:/NAME/Production` (get-latest-versions) resolves it.
  */
-function planRefs(plan: ModelPlan, rm: MlflowRegisteredModel, warn: (m: string) => void) {
+function planRefs(plan: ModelPlan, registered: MlflowRegisteredModel, warn: (m: string) => void) {
   const importable = new Map(plan.versions.filter((v) => v.action !== "conflict").map((v) => [v.number, v]));
   const wanted: { ref: string; version: number }[] = [];
   for (const stage of ["Production", "Staging"]) {
@@ -448,7 +448,7 @@ function planRefs(plan: ModelPlan, rm: MlflowRegisteredModel, warn: (m: string) 
     if (holders.length > 1) warn(`${plan.name}: versions ${holders.join(", ")} are all in ${stage} in MLflow; edgereg's ${stage} ref takes the newest, ${newest}`);
     wanted.push({ ref: stage, version: newest });
   }
-  for (const { alias, version } of rm.aliases ?? []) {
+  for (const { alias, version } of registered.aliases ?? []) {
     const kind = classifyRefName(alias);
     if (kind?.kind !== "alias") {
       warn(`${plan.name}: alias '${alias}' is not copied (edgereg aliases start with a letter, use letters, digits, _ and -, and are not stage names, latest or v<N>)`);

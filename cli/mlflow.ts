@@ -165,18 +165,23 @@ const encodePath = (path: string) => path.split("/").map(encodeURIComponent).joi
 
 /** JSON reads are small: one that takes this long is a stalled server, retried like a broken connection. */
 const JSON_TIMEOUT_MS = 120_000;
+/** A download that sends nothing for this long is stalled (a slow one still sends something every few seconds). */
+const DOWNLOAD_IDLE_MS = 120_000;
 
 export class MlflowClient {
   readonly url: string;
   private readonly retry: RetryOptions;
 
+  private readonly downloadIdleMs: number;
+
   constructor(
     trackingUrl: string,
     private readonly authorization: string | undefined,
-    retry: Partial<RetryOptions> = {},
+    options: { retry?: Partial<RetryOptions>; downloadIdleMs?: number } = {},
   ) {
     this.url = trackingUrl.replace(/\/+$/, "");
-    this.retry = { ...DEFAULT_RETRY, ...retry, transient: isTransientMlflow };
+    this.retry = { ...DEFAULT_RETRY, ...options.retry, transient: isTransientMlflow };
+    this.downloadIdleMs = options.downloadIdleMs ?? DOWNLOAD_IDLE_MS;
   }
 
   private headers(accept: string): Record<string, string> {
@@ -275,22 +280,38 @@ export class MlflowClient {
     return fromMlflow(async () => {
       onBytes?.(-counted);
       counted = 0;
-      const response = await nodeFetch(new Request(target, { headers: this.headers("*/*") }));
-      if (!response.ok) throw await errorFrom(response);
-      if (!response.body) throw new MlflowError(502, "EMPTY_BODY", `no body in the answer for ${path}`);
-      const hash = createHash("sha256");
-      let size = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          counted += chunk.length;
-          onBytes?.(chunk.length);
-          done(null, chunk);
-        },
-      });
-      await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), tap, createWriteStream(dest));
-      return { sha256: hash.digest("hex"), size };
+      // A transfer that stalls is cut after a while without bytes and retried, as a broken connection is.
+      const idleMs = this.downloadIdleMs;
+      const stalled = new AbortController();
+      let timer = setTimeout(() => stalled.abort(), idleMs);
+      const alive = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => stalled.abort(), idleMs);
+      };
+      try {
+        const response = await nodeFetch(new Request(target, { headers: this.headers("*/*"), signal: stalled.signal }));
+        if (!response.ok) throw await errorFrom(response);
+        if (!response.body) throw new MlflowError(502, "EMPTY_BODY", `no body in the answer for ${path}`);
+        const hash = createHash("sha256");
+        let size = 0;
+        const tap = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            alive();
+            hash.update(chunk);
+            size += chunk.length;
+            counted += chunk.length;
+            onBytes?.(chunk.length);
+            done(null, chunk);
+          },
+        });
+        await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), tap, createWriteStream(dest));
+        return { sha256: hash.digest("hex"), size };
+      } catch (error) {
+        if (stalled.signal.aborted) throw new NetworkError(`no bytes of ${path} for ${idleMs / 1000} s`, "ETIMEDOUT");
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
     }, this.retry, new URL(target).host);
   }
 }

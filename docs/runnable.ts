@@ -20,6 +20,7 @@ export const PAGE_ORDER = [
   "ui.md",
   "ui-charts.md",
   "mlflow.md",
+  "mlflow-import.md",
   "oci.md",
   "limits.md",
   "security.md",

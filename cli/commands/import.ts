@@ -30,7 +30,7 @@ export function registerImport(program: Command, action: Action) {
   imports
     .command("mlflow")
     .description("copy registered models, their versions and files, stages and aliases from an MLflow server (run it again to resume)")
-    .requiredOption("--from <url>", "the MLflow tracking server, e.g. http://mlflow.internal:5000 (MLFLOW_TRACKING_TOKEN, or _USERNAME and _PASSWORD, authenticate)")
+    .requiredOption("--from <url>", "the MLflow tracking server, e.g. http://mlflow.internal:5000 (credentials: MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)")
     .option("--models <glob>", "only the registered models whose names match (* and ?)")
     .option("--dry-run", "read MLflow and edgereg and print what would be copied; change nothing")
     .addOption(
