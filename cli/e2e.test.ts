@@ -382,6 +382,28 @@ describe("monitoring from the terminal", () => {
     expect((await cli(["versions", "update", name, "2"], { env })).code).toBe(EXIT.usage);
   });
 
+  it("deletes and restores versions and models, renames a model and drops its redirect", async () => {
+    const { name } = await servedModel("lifecycle");
+    expect(await ok(["versions", "delete", name, "2", "--reason", "bad data"])).toEqual({ version: 2, cleared_refs: [] });
+    expect((await ok(["versions", "list", name, "--deleted"])).items.map((v: any) => v.number)).toEqual([2]);
+    expect(await ok(["versions", "restore", name, "2"])).toMatchObject({ number: 2, archived: true });
+
+    const refused = await cli(["models", "delete", name], { env });
+    expect(refused.code).toBe(EXIT.refused);
+    expect(refused.stderr).toContain("Production");
+
+    const renamed = await ok(["models", "rename", name, `${name}-next`, "--reason", "naming"]);
+    expect(renamed).toMatchObject({ name: `${name}-next`, former_names: [name], refs: { Production: 1 } });
+    expect((await ok(["resolve", `models:/${name}/Production`])).model).toBe(`${name}-next`);
+    await ok(["models", "drop-redirect", `${name}-next`, name]);
+    expect((await cli(["resolve", `models:/${name}/Production`], { env })).code).toBe(EXIT.refused);
+
+    await ok(["refs", "rm", `${name}-next`, "Production", "--force", "--reason", "retire"]);
+    expect((await ok(["models", "delete", `${name}-next`])).versions).toEqual([1, 2]);
+    expect((await ok(["models", "list", "--deleted", "--q", name])).items.map((m: any) => m.name)).toEqual([`${name}-next`]);
+    expect((await ok(["models", "restore", `${name}-next`])).name).toBe(`${name}-next`);
+  });
+
   it("manages webhooks and reads their delivery log; filters the audit log by time span", async () => {
     const { name } = await servedModel("hooks");
     const hook = await ok(["webhooks", "create", "https://hooks.example.com/edgereg", "--event", "stage.changed", "--model", name, "--description", "ops channel"]);

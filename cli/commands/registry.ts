@@ -31,11 +31,13 @@ export function registerRegistry(program: Command, action: Action) {
       .command("list")
       .description("list models by name")
       .option("--q <text>", "case-insensitive substring of the name")
-      .option("--tag <key=value>", "only models with this tag; repeat to require several", collect),
+      .option("--tag <key=value>", "only models with this tag; repeat to require several", collect)
+      .option("--deleted", "only deleted models (admin)"),
   ).action(
-    action(async (ctx, flags: PageFlags & { q?: string; tag?: string[] }) => {
+    action(async (ctx, flags: PageFlags & { q?: string; tag?: string[]; deleted?: boolean }) => {
       const client = ctx.client();
-      const page = await pages(flags, (query) => client.GET("/v1/models", { params: { query: { ...query, q: flags.q, tag: flags.tag } } }));
+      const deleted = flags.deleted ? ("true" as const) : undefined;
+      const page = await pages(flags, (query) => client.GET("/v1/models", { params: { query: { ...query, q: flags.q, tag: flags.tag, deleted } } }));
       ctx.out.result(page, (p) =>
         p.items.length === 0
           ? "no models"
@@ -60,6 +62,53 @@ export function registerRegistry(program: Command, action: Action) {
       }),
     );
 
+  models
+    .command("rename")
+    .description("rename a model (admin): versions, refs, history and audit follow; the old name keeps resolving for serving until you drop the redirect")
+    .argument("<name>")
+    .argument("<new-name>")
+    .option("--reason <text>", "why (recorded in the audit log)")
+    .action(
+      action(async (ctx, name: string, newName: string, flags: { reason?: string }) => {
+        const model = await ctx.client().PATCH("/v1/models/{name}", { params: { path: { name } }, body: { name: newName, reason: flags.reason } });
+        ctx.out.result(model, humanModel);
+      }),
+    );
+  models
+    .command("drop-redirect")
+    .description("end a former name's redirect (admin): references that still use it get 404, and the name is free again")
+    .argument("<name>", "the model's current name")
+    .argument("<former-name>")
+    .option("--reason <text>", "why (recorded in the audit log)")
+    .action(
+      action(async (ctx, name: string, former: string, flags: { reason?: string }) => {
+        await ctx.client().DELETE("/v1/models/{name}/former-names/{former}", { params: { path: { name, former }, query: { reason: flags.reason } } });
+        ctx.out.result({ model: name, removed: former }, () => `'${former}' no longer redirects to ${name}`);
+      }),
+    );
+  models
+    .command("delete")
+    .description("delete a model with all its versions: hidden from every read but an admin's, kept, restorable (refused while Production is set)")
+    .argument("<name>")
+    .option("--reason <text>", "why (recorded in the audit log)")
+    .action(
+      action(async (ctx, name: string, flags: { reason?: string }) => {
+        const deleted = await ctx.client().DELETE("/v1/models/{name}", { params: { path: { name }, query: { reason: flags.reason } } });
+        ctx.out.result(deleted, (d) => `deleted ${name} with ${d.versions.length} version(s); an admin restores it with: edgereg models restore ${name}`);
+      }),
+    );
+  models
+    .command("restore")
+    .description("bring a deleted model back with the versions deleted along with it (admin; they stay archived)")
+    .argument("<name>")
+    .option("--reason <text>", "why (recorded in the audit log)")
+    .action(
+      action(async (ctx, name: string, flags: { reason?: string }) => {
+        const model = await ctx.client().POST("/v1/models/{name}/restore", { params: { path: { name }, query: { reason: flags.reason } } });
+        ctx.out.result(model, humanModel);
+      }),
+    );
+
   const versions = program.command("versions").description("a model's versions");
   pageOptions(
     versions
@@ -68,14 +117,16 @@ export function registerRegistry(program: Command, action: Action) {
       .argument("<name>")
       .option("--stage <stage>", "Production, Staging, Archived or None")
       .option("--status <status>", "PENDING, READY or FAILED")
-      .option("--archived <bool>", "true or false"),
+      .option("--archived <bool>", "true or false")
+      .option("--deleted", "only deleted versions (admin)"),
   ).action(
-    action(async (ctx, name: string, flags: PageFlags & { stage?: string; status?: string; archived?: string }) => {
+    action(async (ctx, name: string, flags: PageFlags & { stage?: string; status?: string; archived?: string; deleted?: boolean }) => {
       const client = ctx.client();
-      const filter = { stage: flags.stage, status: flags.status, archived: flags.archived } as {
+      const filter = { stage: flags.stage, status: flags.status, archived: flags.archived, deleted: flags.deleted ? "true" : undefined } as {
         stage?: Version["stage"];
         status?: Version["status"];
         archived?: "true" | "false";
+        deleted?: "true";
       };
       const page = await pages(flags, (query) =>
         client.GET("/v1/models/{name}/versions", { params: { path: { name }, query: { ...query, ...filter } } }),
@@ -125,6 +176,31 @@ export function registerRegistry(program: Command, action: Action) {
         ctx.out.result(version, humanVersion);
       }),
     );
+  versions
+    .command("delete")
+    .description("delete a version: it leaves its refs (recorded), is archived and hidden from every read but an admin's; restorable")
+    .argument("<name>")
+    .argument("<version>", "a number (7) or a semver (2.1.0)")
+    .option("--reason <text>", "why (recorded in the audit log)")
+    .action(
+      action(async (ctx, name: string, v: string, flags: { reason?: string }) => {
+        const deleted = await ctx.client().DELETE("/v1/models/{name}/versions/{v}", { params: { path: { name, v }, query: { reason: flags.reason } } });
+        const refs = deleted.cleared_refs.length > 0 ? ` (it left ${deleted.cleared_refs.join(", ")})` : "";
+        ctx.out.result(deleted, (d) => `deleted version ${d.version} of ${name}${refs}`);
+      }),
+    );
+  versions
+    .command("restore")
+    .description("bring a deleted version back (admin); it stays archived")
+    .argument("<name>")
+    .argument("<version>", "a number (7) or a semver (2.1.0)")
+    .option("--reason <text>", "why (recorded in the audit log)")
+    .action(
+      action(async (ctx, name: string, v: string, flags: { reason?: string }) => {
+        const version = await ctx.client().POST("/v1/models/{name}/versions/{v}/restore", { params: { path: { name, v }, query: { reason: flags.reason } } });
+        ctx.out.result(version, humanVersion);
+      }),
+    );
 }
 
 interface VersionUpdateFlags {
@@ -164,6 +240,8 @@ function humanModel(m: Model): string {
     ["tags", m.tags],
     ["created", `${m.created_at} by ${m.created_by}`],
     ["updated", m.updated_at],
+    ["former names", m.former_names ?? null],
+    ["deleted", m.deleted_at ?? null],
   ]);
 }
 
