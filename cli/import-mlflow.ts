@@ -69,6 +69,8 @@ export interface ImportContext {
   state: UploadState;
   /** Where downloads wait for their upload; removed by the caller. */
   tempDir: string;
+  /** A line per version done (logs); off under progress bars, which show the count, so a terminal keeps a short screen. */
+  logVersions: boolean;
 }
 
 // ---- the plan ----
@@ -554,7 +556,7 @@ async function ensureModel(ctx: ImportContext, model: ModelPlan, summary: Import
     try {
       await withRetry(() => client.POST("/v1/models", { body: { name: model.name, ...(model.description ? { description: model.description } : {}), tags: model.tags } }));
       summary.models.created++;
-      ctx.progress.note(`${model.name}: registered`);
+      if (ctx.logVersions) ctx.progress.note(`${model.name}: registered`);
       return;
     } catch (error) {
       // Created since the plan read it (another import, or a retried request that had landed): compare instead.
@@ -575,7 +577,7 @@ async function ensureModel(ctx: ImportContext, model: ModelPlan, summary: Import
     client.PATCH("/v1/models/{name}", { params: { path: { name: model.name } }, body: { ...(Object.keys(tags).length ? { tags } : {}), ...(description === undefined ? {} : { description }) } }),
   );
   summary.models.updated++;
-  ctx.progress.note(`${model.name}: updated ${changes.join(", ")}`);
+  if (ctx.logVersions) ctx.progress.note(`${model.name}: updated ${changes.join(", ")}`);
 }
 
 /** One version to READY (or as far as it gets); answers whether it is READY. Never throws. */
@@ -610,7 +612,7 @@ async function importVersion(
           body: { ...(Object.keys(changes.tags).length ? { tags: changes.tags } : {}), ...(changes.description === undefined ? {} : { description: changes.description }) },
         }),
       );
-      ctx.progress.note(`${where}: updated ${[...Object.keys(changes.tags).map((k) => `tag ${k}`), ...(changes.description ? ["description"] : [])].join(", ")}`);
+      if (ctx.logVersions) ctx.progress.note(`${where}: updated ${[...Object.keys(changes.tags).map((k) => `tag ${k}`), ...(changes.description ? ["description"] : [])].join(", ")}`);
       return done("updated");
     }
     await mkdir(dir, { recursive: true });
@@ -655,7 +657,7 @@ async function importVersion(
     }
     if (version!.status !== "READY") throw new Error(`it is ${version!.status} after its uploads`);
     const what = plan.metadataOnly ? "metadata only" : `${files.length} file${files.length === 1 ? "" : "s"}, ${formatBytes(sent)} sent`;
-    ctx.progress.note(`${where}: ${plan.action === "resume" ? "resumed" : "created"} (${what})`);
+    if (ctx.logVersions) ctx.progress.note(`${where}: ${plan.action === "resume" ? "resumed" : "created"} (${what})`);
     return done(plan.action === "resume" ? "resumed" : "created");
   } catch (error) {
     summary.versions.failed++;
@@ -812,7 +814,7 @@ async function applyRefs(ctx: ImportContext, options: ImportOptions, model: Mode
         }),
       );
       summary.refs.set++;
-      ctx.progress.note(`${model.name}: ${ref.ref} → version ${ref.version}`);
+      if (ctx.logVersions) ctx.progress.note(`${model.name}: ${ref.ref} → version ${ref.version}`);
     } catch (error) {
       summary.failed.push({ model: model.name, version: ref.version, reason: `${ref.ref} not moved: ${errorText(error)}` });
     }
@@ -822,7 +824,7 @@ async function applyRefs(ctx: ImportContext, options: ImportOptions, model: Mode
     try {
       await withRetry(() => ctx.client.PATCH("/v1/models/{name}/versions/{v}", { params: { path: { name: model.name, v: String(number) } }, body: { archived: true } }));
       summary.archived++;
-      ctx.progress.note(`${model.name}/${number}: archived`);
+      if (ctx.logVersions) ctx.progress.note(`${model.name}/${number}: archived`);
     } catch (error) {
       summary.failed.push({ model: model.name, version: number, reason: `not archived: ${errorText(error)}` });
     }

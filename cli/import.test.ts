@@ -3,7 +3,7 @@
  * (cli/fake-mlflow.ts) into the worker on Miniflare, as an operator would run it.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, PartProxy, cli, startRegistry, tempDir, uniqueName, until, type Registry } from "./e2e-harness";
@@ -268,6 +268,8 @@ describe("import mlflow", () => {
         until(() => proxy.stored.length >= 1 && proxy.held.length > 0 && proxy.inFlight === 0, "a part to be stored and the next to stall").then(() => child.kill("SIGKILL"));
       });
       expect(killed.signal).toBe("SIGKILL");
+      // The killed run's downloads stay behind until the next run.
+      expect(readdirSync(join(cwd, ".edgereg/downloads"))).toHaveLength(1);
       const pending = await api(`/v1/models/${name}/versions/1`);
       expect(pending.status).toBe("PENDING");
       expect((await api(`/v1/models/${name}`)).refs).toEqual({});
@@ -279,8 +281,9 @@ describe("import mlflow", () => {
       expect(resumed.code).toBe(EXIT.ok);
       expect(json(resumed.stdout)).toMatchObject({ versions: { resumed: 1, failed: 0 }, refs: { set: 1 } });
       expect(resumed.stderr).toContain("resuming upload");
-      // The part stored before the kill did not travel again.
+      // The part stored before the kill did not travel again; no download is left on disk.
       for (const part of firstParts) expect(proxy.stored).not.toContain(part);
+      expect(readdirSync(join(cwd, ".edgereg/downloads"))).toEqual([]);
 
       const ready = await api(`/v1/models/${name}/versions/1`);
       expect(ready.status).toBe("READY");
@@ -288,6 +291,28 @@ describe("import mlflow", () => {
       const out = tempDir();
       expect((await cli(["pull", `${name}/Production`, "-o", out], { env })).code).toBe(EXIT.ok);
       expect(readFileSync(join(out, "weights.bin")).equals(weights)).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it("on Ctrl-C says how to resume and leaves no download behind", async () => {
+    const prefix = uniqueName("sigint");
+    mlflow.createRegisteredModel(`${prefix}-m`);
+    const run = mlflow.createRun();
+    mlflow.logArtifact(run, "model/w.bin", randomBytes(6 * MiB));
+    mlflow.createModelVersion(`${prefix}-m`, { source: mlflow.runArtifactUri(run, "model") });
+    const cwd = tempDir();
+    const proxy = await new PartProxy(registry.url).start();
+    try {
+      proxy.holdPartsAfter = 0;
+      const interrupted = await cli([...importArgs(prefix), "--part-size", "5MiB"], { cwd, env: { ...env, EDGEREG_URL: proxy.url } }, (child) => {
+        until(() => proxy.held.length > 0, "a part to stall").then(() => child.kill("SIGINT"));
+      });
+      expect(interrupted.code).toBe(EXIT.interrupted);
+      expect(interrupted.stderr).toContain("import interrupted");
+      expect(interrupted.stderr).toContain(`edgereg import mlflow --from ${mlflow.url}`);
+      expect(readdirSync(join(cwd, ".edgereg/downloads"))).toEqual([]);
     } finally {
       await proxy.stop();
     }

@@ -121,6 +121,9 @@ function barProgress(out: Output): Progress {
       );
     },
   });
+  // Logged lines are written over the bars' old rows: each erases the rest of its row (ESC [ K), or a shorter line
+  // would keep the tail of the bar drawn there before.
+  const logLine = (text: string) => bars.log(`${text.split("\n").join("\x1b[K\n")}\x1b[K\n`);
   // Ctrl-C must not leave the terminal without its cursor; the push resumes from the registry next time.
   const interrupted = (signal: NodeJS.Signals) => () => {
     bars.stop();
@@ -137,7 +140,7 @@ function barProgress(out: Output): Progress {
       const bar = bars.create(total, already, { label, meter });
       // remove() redraws at once, printing the logged line where the bar was.
       const end = (line: string) => {
-        bars.log(`${line}\n`);
+        logLine(line);
         bars.remove(bar);
       };
       return {
@@ -153,7 +156,7 @@ function barProgress(out: Output): Progress {
       const meter = new Meter(total, 0);
       const bar = bars.create(total, 0, { label, meter, items: true });
       const end = (line: string) => {
-        bars.log(`${line}\n`);
+        logLine(line);
         bars.remove(bar);
       };
       return {
@@ -165,7 +168,7 @@ function barProgress(out: Output): Progress {
         fail: (reason) => end(`✗ ${label}: ${reason}`),
       };
     },
-    note: (text) => bars.log(`${text}\n`),
+    note: (text) => logLine(text),
     stop() {
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);

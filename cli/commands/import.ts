@@ -1,7 +1,6 @@
 /** import mlflow: copy another registry's models into edgereg (docs/mlflow-import.md). */
 import { rmSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { parseCount, parseSize } from "../args";
@@ -9,6 +8,7 @@ import { CheckFailed, EXIT, UsageError } from "../errors";
 import { planImport, runImport, type ImportPlan, type ImportSummary } from "../import-mlflow";
 import { MlflowClient, MlflowError, mlflowAuthorization, UNREACHABLE } from "../mlflow";
 import { table } from "../output";
+import type { Progress } from "../progress";
 import { UploadState } from "../state";
 import { formatBytes } from "../units";
 import type { Action } from "./action";
@@ -39,23 +39,26 @@ export function registerImport(program: Command, action: Action) {
         .default(64 * MiB, "64MiB"),
     )
     .option("--concurrency <n>", "versions copied at once, and requests in flight for each", parseCount("--concurrency", 1, 64), 4)
-    .option("--state-dir <dir>", "where started upload sessions are remembered for resuming (default: ./.edgereg)")
+    .option("--state-dir <dir>", "where started uploads are remembered for resuming and downloads wait for their upload (default: ./.edgereg)")
     .action(
       action(async (ctx, flags: ImportFlags) => {
         const source = trackingUrl(flags.from);
         const client = ctx.client();
         const mlflow = new MlflowClient(source, mlflowAuthorization(ctx.io.env));
-        const progress = ctx.progress();
-        const state = new UploadState(resolve(ctx.io.cwd, flags.stateDir ?? ".edgereg"));
-        const tempDir = await mkdtemp(join(tmpdir(), "edgereg-import-"));
-        const options = { source, glob: flags.models, transfer: { partSize: flags.partSize, concurrency: flags.concurrency } };
-        const importCtx = { client, mlflow, progress, state, tempDir };
+        const stateDir = resolve(ctx.io.cwd, flags.stateDir ?? ".edgereg");
+        const state = new UploadState(stateDir);
+        let tempDir: string | undefined;
+        let progress: Progress | undefined;
+        // Registered before the progress bars are: their own Ctrl-C handler exits at once, and this one must run first.
         const forget = ctx.io.onInterrupt?.(() => {
-          progress.stop();
-          rmSync(tempDir, { recursive: true, force: true });
+          progress?.stop();
+          if (tempDir) rmSync(tempDir, { recursive: true, force: true });
           // Not a note: even with --quiet, an interrupted job's log must say how to pick the import up again.
           ctx.io.stderr.write(`\nedgereg: import interrupted; what reached the registry stays there. Resume from ${ctx.io.cwd} with:\n  ${resumeCommand(ctx.command!)}\n`);
         });
+        progress = ctx.progress();
+        const options = { source, glob: flags.models, transfer: { partSize: flags.partSize, concurrency: flags.concurrency } };
+        const importCtx = { client, mlflow, progress, state, tempDir: "", logVersions: !(ctx.io.stderr.isTTY && !ctx.out.json) };
         try {
           const plan = await planImport(importCtx, options).catch((error: unknown) => {
             // Without the list of models there is nothing to import: MLflow's refusal is the command's.
@@ -68,6 +71,7 @@ export function registerImport(program: Command, action: Action) {
             ctx.out.result(planReport(plan), humanPlan);
             return;
           }
+          tempDir = importCtx.tempDir = await downloadDir(stateDir);
           const summary = await runImport(importCtx, options, plan);
           progress.stop();
           ctx.out.result(summary, humanSummary);
@@ -81,10 +85,35 @@ export function registerImport(program: Command, action: Action) {
         } finally {
           forget?.();
           progress.stop();
-          rmSync(tempDir, { recursive: true, force: true });
+          if (tempDir) rmSync(tempDir, { recursive: true, force: true });
         }
       }),
     );
+}
+
+/**
+ * Downloads wait for their upload in the state directory (on disk, where a big file fits; /tmp may be memory), one
+ * directory per process. A run killed outright leaves its directory behind: the next run, usually the one that
+ * resumes, removes those whose process is gone.
+ */
+async function downloadDir(stateDir: string): Promise<string> {
+  const root = join(stateDir, "downloads");
+  await mkdir(root, { recursive: true });
+  for (const name of await readdir(root)) {
+    const pid = Number(name.split("-")[0]);
+    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) await rm(join(root, name), { recursive: true, force: true });
+  }
+  return mkdtemp(join(root, `${process.pid}-`));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but another user's.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function trackingUrl(text: string): string {

@@ -8,6 +8,7 @@ import { parseSemver } from "../../src/domain/versions";
 import { UsageError } from "../errors";
 import { gitProvenance } from "../git";
 import { fields, table, type Output } from "../output";
+import type { Progress } from "../progress";
 import { pull, type PullReport } from "../pull";
 import { push, type PushReport, type VersionMeta } from "../push";
 import { UploadState } from "../state";
@@ -71,13 +72,15 @@ export function registerTransfer(program: Command, action: Action) {
         const files = await collectFiles(paths);
         if (flags.gitCommit === undefined) recordGit(meta, paths.map((p) => resolve(ctx.io.cwd, p)), ctx.out);
         const state = new UploadState(resolve(ctx.io.cwd, flags.stateDir ?? ".edgereg"));
-        const progress = ctx.progress();
         const transfer = { partSize: flags.partSize, concurrency: flags.concurrency };
+        let progress: Progress | undefined;
+        // Registered before the progress bars are: their own Ctrl-C handler exits at once, and this one must run first.
         const forget = ctx.io.onInterrupt?.(() => {
-          progress.stop();
+          progress?.stop();
           // Not a note: even with --quiet, an interrupted CI log must say how to pick the push up again.
           ctx.io.stderr.write(`\nedgereg: push interrupted; what reached the registry stays there. Resume from ${ctx.io.cwd} with:\n  ${resumeCommand(ctx.command!)}\n`);
         });
+        progress = ctx.progress();
         const report = await push({ client, progress, state }, name, files, meta, transfer).finally(() => {
           forget?.();
           progress.stop();
