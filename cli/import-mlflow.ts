@@ -629,8 +629,11 @@ async function importVersion(
       }
     }
     let version = plan.existing;
+    // Only a version this run declared is known to hold none of its files yet.
+    let declaredHere = false;
     if (plan.action === "create") {
       version = await declare(ctx, plan, files);
+      declaredHere = version !== null;
       if (!version) {
         // The number was taken since the plan: a retried create that had landed, or an import running beside this one.
         const existing = await withRetry(() => ctx.client.GET("/v1/models/{name}/versions/{v}", { params: { path: { name: plan.model, v: String(plan.number) } } }));
@@ -644,7 +647,7 @@ async function importVersion(
     let sent = 0;
     if (version!.status === "PENDING") {
       const progress = versionProgress(ctx.progress, where, bytesBar);
-      const target = { model: plan.model, number: plan.number, semver: version!.semver };
+      const target = { model: plan.model, number: plan.number, semver: version!.semver, declaredNow: declaredHere };
       const push = { client: ctx.client, progress, state: ctx.state };
       const uploads = await shared.uploads.run(
         files.map((f) => f.sha256),

@@ -170,6 +170,11 @@ export interface UploadTarget {
   model: string;
   number: number;
   semver: string;
+  /**
+   * Declared by this process a moment ago, so no earlier run sent any of its files: single-request files skip the
+   * HEAD that looks for them (bytes another version already stored are acknowledged by the PUT without being kept).
+   */
+  declaredNow?: boolean;
 }
 type Target = UploadTarget;
 
@@ -189,9 +194,9 @@ async function uploadFile(ctx: PushContext, target: Target, file: HashedFile, tr
   const task = ctx.progress.task(file.path, file.size);
   const sent = await run(async () => {
     // Bytes the registry already holds (a resumed push, or the same file in another version) need not travel again.
-    if (await withRetry(() => ctx.client.hasArtifact(target.model, target.number, file.path))) return false;
+    if (!target.declaredNow && (await withRetry(() => ctx.client.hasArtifact(target.model, target.number, file.path)))) return false;
     let counted = 0;
-    await withRetry(() => {
+    const answer = await withRetry(() => {
       task.advance(-counted);
       counted = 0;
       const body = fileRange(file.source, 0, file.size, (n) => {
@@ -200,7 +205,8 @@ async function uploadFile(ctx: PushContext, target: Target, file: HashedFile, tr
       });
       return ctx.client.putArtifact(target.model, target.number, file.path, body, file.size);
     });
-    return true;
+    // false: the registry already held these bytes and acknowledged without keeping what was sent.
+    return answer.stored !== false;
   }).catch((error: unknown) => {
     task.fail(errorText(error));
     throw error;
