@@ -4661,7 +4661,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe a URL to registry events (the signing secret is shown once)
-         * @description Events: version.created, version.ready, ref.moved, stage.changed, rollout.started, rollout.changed, rollout.promoted, rollout.aborted, auto_rollback, drift.detected. Deliveries are retried with backoff (1 min, 5 min, 30 min, 2 h) until a 2xx answer, then dead-lettered (docs/webhooks.md).
+         * @description Events: version.created, version.ready, version.deleted, version.restored, ref.moved, stage.changed, rollout.started, rollout.changed, rollout.promoted, rollout.aborted, auto_rollback, drift.detected, model.renamed, model.deleted, model.restored. Deliveries are retried with backoff (1 min, 5 min, 30 min, 2 h) until a 2xx answer, then dead-lettered (docs/webhooks.md).
          */
         post: {
             parameters: {
@@ -6002,7 +6002,7 @@ export interface components {
         WebhookCreate: {
             description?: string;
             /** @description Event types, or "*" for all */
-            events: ("*" | "version.created" | "version.ready" | "ref.moved" | "stage.changed" | "rollout.started" | "rollout.changed" | "rollout.promoted" | "rollout.aborted" | "auto_rollback" | "drift.detected")[];
+            events: ("*" | "version.created" | "version.ready" | "version.deleted" | "version.restored" | "ref.moved" | "stage.changed" | "rollout.started" | "rollout.changed" | "rollout.promoted" | "rollout.aborted" | "auto_rollback" | "drift.detected" | "model.renamed" | "model.deleted" | "model.restored")[];
             /** @description A model name or glob (default *: every model) */
             model?: string;
             /** @description Deliveries of one model go one at a time, in the order the events were recorded (docs/webhooks.md) */
