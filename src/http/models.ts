@@ -3,13 +3,12 @@ import { principalOfRequest, requireRole } from "../auth/middleware";
 import { badRequest } from "../domain/errors";
 import { contextOf } from "../registry/context";
 import { createModel, deleteModel, removeFormerName, restoreModel, searchModels, showModel, updateModel } from "../registry/models";
-import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, router } from "./openapi";
+import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, ReasonQuery, router } from "./openapi";
 import { Model, ModelCreate, ModelPatch } from "./schemas";
 
 export const models = router();
 
 const NameParams = z.object({ name: ModelNameParam });
-const ReasonQuery = z.object({ reason: z.string().max(2000).optional().openapi({ description: "Why (recorded in the audit log)" }) });
 
 /** A tag key (at most 250 characters), "=", and a value (at most 5000). */
 const TagFilter = z.string().max(5251);

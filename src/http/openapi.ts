@@ -64,6 +64,9 @@ export const PageQuery = {
   cursor: z.string().max(2048).optional().openapi({ description: "next_cursor from the previous page" }),
 };
 
+/** `?reason=` on the bodiless mutations (DELETE, restore): why, recorded in the audit log. */
+export const ReasonQuery = z.object({ reason: z.string().max(2000).optional().openapi({ description: "Why (recorded in the audit log)" }) });
+
 export const paged = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 

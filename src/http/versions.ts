@@ -3,7 +3,7 @@ import { requireRole } from "../auth/middleware";
 import { parseVersionKey } from "../domain/versions";
 import { contextOf } from "../registry/context";
 import { createVersion, deleteVersion, getVersion, listVersions, restoreVersion, updateVersion } from "../registry/versions";
-import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, router, VersionParam } from "./openapi";
+import { errorsFor, json, jsonBody, ModelNameParam, paged, PageQuery, ReasonQuery, router, VersionParam } from "./openapi";
 import { Version, VersionCreate, VersionPatch, VersionStage, VersionStatus } from "./schemas";
 
 export const versions = router();
@@ -88,8 +88,6 @@ versions.openapi(
     return c.json(await updateVersion(await contextOf(c), name, parseVersionKey(v), c.req.valid("json")), 200);
   },
 );
-
-const ReasonQuery = z.object({ reason: z.string().max(2000).optional().openapi({ description: "Why (recorded in the audit log)" }) });
 
 versions.openapi(
   createRoute({

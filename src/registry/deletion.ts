@@ -4,15 +4,12 @@
  * still work), and marks it deleted: hidden from every read but an admin's, restorable by an admin. A rename keeps
  * the model's identity (its id); the old name redirects serving references until an admin removes the redirect.
  */
-import { and, asc, eq, isNull } from "drizzle-orm";
 import { authorize, hasRole } from "../auth/principal";
 import { conflict } from "../domain/errors";
 import { parseVersionKey } from "../domain/versions";
-import { auditInsert } from "../store/audit";
 import * as models from "../store/models";
 import { listRefs, readRef } from "../store/refs";
-import { versions } from "../store/schema";
-import { requireVersion } from "../store/versions";
+import { liveVersionNumbers, requireVersion, restoreVersion as restoreVersionRow, type VersionRow } from "../store/versions";
 import type { CommandContext } from "./context";
 import { refChangedEvents } from "./events";
 import { currentStage, onlyAdmin, retire } from "./stage";
@@ -34,7 +31,7 @@ export async function deleteVersion(ctx: CommandContext, input: DeleteVersionInp
   return removeVersion(ctx, model, version, input.reason ?? "");
 }
 
-async function removeVersion(ctx: CommandContext, model: models.ModelRow, version: Awaited<ReturnType<typeof requireVersion>>, reason: string) {
+async function removeVersion(ctx: CommandContext, model: models.ModelRow, version: VersionRow, reason: string) {
   const previous = await currentStage(ctx, model, version);
   const result = await retire(ctx, ctx.principal, model, version, "Deleted", previous, reason);
   for (const move of result.refs) ctx.emit(...refChangedEvents(model.name, "delete", move, reason));
@@ -70,14 +67,10 @@ export async function deleteModel(ctx: CommandContext, input: { model: string; r
   // many, are deleted with the model in one batch.
   const holders = [...new Set(held.map((r) => r.version))].sort((a, b) => a - b);
   for (const number of holders) await removeVersion(ctx, model, await requireVersion(ctx.db, model, { number }), reason);
-  const live = await ctx.db
-    .select({ number: versions.number })
-    .from(versions)
-    .where(and(eq(versions.modelId, model.id), isNull(versions.deletedAt)))
-    .orderBy(asc(versions.number));
+  const live = await liveVersionNumbers(ctx.db, model);
   await models.markModelDeleted(ctx, model, reason);
-  ctx.emit({ type: "model.deleted", model: model.name, data: { versions: live.map((v) => v.number), reason } });
-  return { versions: [...new Set([...holders, ...live.map((v) => v.number)])].sort((a, b) => a - b) };
+  ctx.emit({ type: "model.deleted", model: model.name, data: { versions: live, reason } });
+  return { versions: [...new Set([...holders, ...live])].sort((a, b) => a - b) };
 }
 
 /** An admin brings a deleted model back with the versions deleted along with it (they stay archived). */
@@ -94,11 +87,7 @@ export async function restoreVersion(ctx: CommandContext, input: { model: string
   authorize(ctx.principal, "admin", input.model);
   const model = await models.requireModel(ctx.db, input.model);
   const version = await requireVersion(ctx.db, model, parseVersionKey(input.version), { includeDeleted: true });
-  if (version.deletedAt === null) throw conflict(`version ${version.number} of model '${model.name}' is not deleted`, { field: "v" });
-  await ctx.db.batch([
-    ctx.db.update(versions).set({ deletedAt: null, updatedAt: ctx.now }).where(eq(versions.id, version.id)),
-    auditInsert(ctx, { action: "version.restore", model: model.name, version: version.number, before: { deleted_at: version.deletedAt }, reason: input.reason ?? "" }),
-  ]);
+  await restoreVersionRow(ctx, model, version, input.reason ?? "");
   ctx.emit({ type: "version.restored", model: model.name, data: { version: version.number, reason: input.reason ?? "" } });
   return version.number;
 }

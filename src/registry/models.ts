@@ -45,8 +45,7 @@ export async function updateModel(ctx: CommandContext, name: string, patch: Upda
   return store.updateModel(ctx, current, rest);
 }
 
-/** Deleted models exist for admins only: everyone else gets the 404 of a model that does not exist. */
-const lookupFor = (principal: Principal): store.ModelLookup => ({ includeDeleted: hasRole(principal, "admin") });
+const lookupFor = (principal: Principal) => store.lookupFor(hasRole(principal, "admin"));
 
 export async function showModel(ctx: Pick<CommandContext, "db" | "principal">, name: string): Promise<store.ModelView> {
   authorize(ctx.principal, "reader", name);

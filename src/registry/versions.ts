@@ -5,7 +5,7 @@
  */
 import { authorize, hasRole } from "../auth/principal";
 import type { VersionKey } from "../domain/versions";
-import { requireModel } from "../store/models";
+import { lookupFor as modelLookupFor, requireModel } from "../store/models";
 import type { Page, Paged } from "../store/pagination";
 import * as store from "../store/versions";
 import type { CommandContext } from "./context";
@@ -78,8 +78,7 @@ export async function updateVersion(
 
 // ---- reads ----
 
-/** Deleted versions (and those of deleted models) exist for admins only. */
-const lookupFor = (ctx: ReadContext) => ({ includeDeleted: hasRole(ctx.principal, "admin") });
+const lookupFor = (ctx: ReadContext) => modelLookupFor(hasRole(ctx.principal, "admin"));
 
 export async function getVersion(ctx: ReadContext, modelName: string, key: VersionKey): Promise<store.VersionView> {
   authorize(ctx.principal, "reader", modelName);

@@ -26,10 +26,13 @@ export interface ModelView {
   deleted_at?: string;
 }
 
-/** Deleted models are absent unless a read asks for them (an admin's). */
+/** Deleted models and versions are absent unless a read asks for them (an admin's). */
 export interface ModelLookup {
   includeDeleted?: boolean;
 }
+
+/** Who sees deleted models and versions: admins; everyone else gets the 404 of something that does not exist. */
+export const lookupFor = (isAdmin: boolean): ModelLookup => ({ includeDeleted: isAdmin });
 
 export async function findModel(db: Database, name: string, lookup: ModelLookup = {}): Promise<ModelRow | null> {
   const row = (await db.select().from(models).where(eq(models.name, name)).get()) ?? null;
@@ -40,8 +43,8 @@ export async function requireModel(db: Database, name: string, lookup: ModelLook
   const model = await findModel(db, name, { includeDeleted: true });
   if (!model) {
     // Only on the way to a 404: a former name says where the model went.
-    const renamed = await redirectOf(db, name);
-    if (renamed) {
+    const renamed = await redirectHolder(db, name);
+    if (renamed && renamed.deletedAt === null) {
       throw notFound(`model '${name}' was renamed to '${renamed.name}'; only serving references (/v1/resolve, /v1/r/…) still follow the old name`, {
         model: name,
         reason: "renamed",
@@ -60,27 +63,22 @@ export const deletedModel = (name: string) =>
     { model: name, reason: "deleted" },
   );
 
-/** The model a former name redirects to, if an admin has not removed the redirect. */
-export async function redirectOf(db: Database, oldName: string): Promise<ModelRow | null> {
+/** The model a former name still redirects to (deleted or not), or null. */
+async function redirectHolder(db: Database, oldName: string): Promise<ModelRow | null> {
   const row = await db
     .select({ model: models })
     .from(modelRedirects)
     .innerJoin(models, eq(models.id, modelRedirects.modelId))
-    .where(and(eq(modelRedirects.oldName, oldName), isNull(models.deletedAt)))
+    .where(eq(modelRedirects.oldName, oldName))
     .get();
   return row?.model ?? null;
 }
 
 const notRedirected = (name: string) => sql`NOT EXISTS (SELECT 1 FROM model_redirects WHERE old_name = ${name})`;
 
-async function assertNotRedirected(db: Database, name: string): Promise<void> {
-  const row = await db
-    .select({ current: models.name })
-    .from(modelRedirects)
-    .innerJoin(models, eq(models.id, modelRedirects.modelId))
-    .where(eq(modelRedirects.oldName, name))
-    .get();
-  if (row) throw redirectConflict(name, row.current);
+async function assertNotRedirected(db: Database, name: string, allowed?: ModelRow): Promise<void> {
+  const holder = await redirectHolder(db, name);
+  if (holder && holder.id !== allowed?.id) throw redirectConflict(name, holder.name);
 }
 
 const redirectConflict = (name: string, current: string) =>
@@ -221,11 +219,8 @@ export async function renameModel(m: Mutation, model: ModelRow, newName: string,
   if (newName === model.name) return;
   const taken = await findModel(m.db, newName, { includeDeleted: true });
   if (taken) throw conflict(`model '${newName}' already exists${taken.deletedAt ? " (deleted; an admin can restore it)" : ""}`, { field: "name" });
-  const redirect = await m.db.select().from(modelRedirects).where(eq(modelRedirects.oldName, newName)).get();
-  if (redirect && redirect.modelId !== model.id) {
-    const current = await m.db.select({ name: models.name }).from(models).where(eq(models.id, redirect.modelId)).get();
-    throw redirectConflict(newName, current?.name ?? newName);
-  }
+  // Renaming back to one of its own former names is allowed (that redirect is dropped below).
+  await assertNotRedirected(m.db, newName, model);
   try {
     await m.db.batch([
       m.db.update(models).set({ name: newName, updatedAt: m.now }).where(and(eq(models.id, model.id), eq(models.name, model.name))),
@@ -247,20 +242,9 @@ export async function renameModel(m: Mutation, model: ModelRow, newName: string,
   }
 }
 
-/** Former names that still redirect to a model. */
-export async function formerNamesOf(db: Database, model: ModelRow): Promise<string[]> {
-  const rows = await db.select({ name: modelRedirects.oldName }).from(modelRedirects).where(eq(modelRedirects.modelId, model.id)).orderBy(asc(modelRedirects.oldName));
-  return rows.map((r) => r.name);
-}
-
 /** Ends a redirect: serving references that still use the former name get 404 from then on. */
 export async function removeRedirect(m: Mutation, model: ModelRow, oldName: string, reason: string): Promise<void> {
-  const removed = await m.db
-    .select()
-    .from(modelRedirects)
-    .where(and(eq(modelRedirects.oldName, oldName), eq(modelRedirects.modelId, model.id)))
-    .get();
-  if (!removed) throw notFound(`'${oldName}' is not a former name of model '${model.name}' that still redirects`, { field: "former_name" });
+  if ((await redirectHolder(m.db, oldName))?.id !== model.id) throw notFound(`'${oldName}' is not a former name of model '${model.name}' that still redirects`, { field: "former_name" });
   await m.db.batch([
     m.db.delete(modelRedirects).where(and(eq(modelRedirects.oldName, oldName), eq(modelRedirects.modelId, model.id))),
     auditInsert(m, { action: "model.redirect_remove", model: model.name, before: { former_name: oldName }, reason }),

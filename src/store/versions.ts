@@ -17,7 +17,7 @@ import {
 import { auditInsert, auditInsertIfChanged, guardedAuditInsert, isGuardFailure, type Mutation } from "./audit";
 import { inList, isUniqueViolation, type Database } from "./db";
 import { readableCopy, type ScopedMutation } from "./dedup";
-import { requireModel, type ModelRow } from "./models";
+import { requireModel, type ModelLookup, type ModelRow } from "./models";
 import { decodeCursor, pageOf, type Page, type Paged } from "./pagination";
 import { artifacts, refs, rollouts, versionTags, versions } from "./schema";
 import { patchedTags, tagRows, tagsOf, type TagPatch } from "./tags";
@@ -122,10 +122,8 @@ export function keyCondition(modelId: string, key: VersionKey): SQL {
   )!;
 }
 
-/** Deleted versions are absent unless a read asks for them (an admin's). */
-export interface VersionLookup {
-  includeDeleted?: boolean;
-}
+/** Deleted versions are absent unless a read asks for them (an admin's): the same lookup as for models. */
+export type VersionLookup = ModelLookup;
 
 export async function findVersion(db: Database, model: ModelRow, key: VersionKey, lookup: VersionLookup = {}): Promise<VersionRow | null> {
   const row = (await db.select().from(versions).where(keyCondition(model.id, key)).get()) ?? null;
@@ -295,6 +293,25 @@ export function markReadyIfVerified(m: Mutation, modelName: string, versionId: s
       after: { status: "READY" },
     }),
   ] as const;
+}
+
+/** Numbers of a model's versions that are not deleted, ascending. */
+export async function liveVersionNumbers(db: Database, model: ModelRow): Promise<number[]> {
+  const rows = await db
+    .select({ number: versions.number })
+    .from(versions)
+    .where(and(eq(versions.modelId, model.id), isNull(versions.deletedAt)))
+    .orderBy(versions.number);
+  return rows.map((r) => r.number);
+}
+
+/** Clears a version's deletion (it stays archived), audited in the same batch. */
+export async function restoreVersion(m: Mutation, model: ModelRow, version: VersionRow, reason: string): Promise<void> {
+  if (version.deletedAt === null) throw conflict(`version ${version.number} of model '${model.name}' is not deleted`, { field: "v" });
+  await m.db.batch([
+    m.db.update(versions).set({ deletedAt: null, updatedAt: m.now }).where(eq(versions.id, version.id)),
+    auditInsert(m, { action: "version.restore", model: model.name, version: version.number, before: { deleted_at: version.deletedAt }, reason }),
+  ]);
 }
 
 export async function getVersionView(db: Database, model: ModelRow, key: VersionKey, base: string, lookup: VersionLookup = {}): Promise<VersionView> {

@@ -47,6 +47,45 @@ export function ActionForm(props: { action: string; csrf: string; class?: string
   );
 }
 
+/** Deleted models or versions (admins only), each with its restore form. */
+export function DeletedTable(props: {
+  what: string;
+  csrf: string;
+  nowMs: number;
+  rows: { label: Child; deletedAt: string; restore: string; button: string }[];
+}) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th>{props.what}</th>
+            <th>Deleted</th>
+            <th>Restore</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr>
+              <td>{row.label}</td>
+              <td>
+                <Time iso={row.deletedAt} nowMs={props.nowMs} />
+              </td>
+              <td>
+                <ActionForm action={row.restore} csrf={props.csrf} class="inline">
+                  <button type="submit" class="secondary">
+                    {row.button}
+                  </button>
+                </ActionForm>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function ReasonField(props: { id: string; placeholder: string; required?: boolean }) {
   return (
     <div>

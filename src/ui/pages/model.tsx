@@ -10,6 +10,7 @@ import type { VersionView } from "../../registry/versions";
 import type { ChartPoint } from "../chart";
 import {
   ActionForm,
+  DeletedTable,
   MetricChart,
   Pager,
   ReasonField,
@@ -184,34 +185,21 @@ export function ModelPage(props: { ctx: PageContext; data: ModelPageData }) {
           <h2 id="deleted-heading">
             Deleted versions <span class="muted">hidden from every read but an admin's</span>
           </h2>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Version</th>
-                  <th>Deleted</th>
-                  <th>Restore</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.deleted.map((v) => (
-                  <tr>
-                    <td class="nowrap">
-                      <strong>{`v${v.number}`}</strong> <span class="muted">{v.semver}</span>
-                    </td>
-                    <td>
-                      <Time iso={v.deleted_at!} nowMs={ctx.nowMs} />
-                    </td>
-                    <td>
-                      <ActionForm action={`${modelPath(name)}/versions/${v.number}/restore`} csrf={ctx.csrf} class="inline">
-                        <button type="submit" class="secondary">{`Restore v${v.number}`}</button>
-                      </ActionForm>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DeletedTable
+            what="Version"
+            csrf={ctx.csrf}
+            nowMs={ctx.nowMs}
+            rows={data.deleted.map((v) => ({
+              label: (
+                <>
+                  <strong>{`v${v.number}`}</strong> <span class="muted">{v.semver}</span>
+                </>
+              ),
+              deletedAt: v.deleted_at!,
+              restore: `${modelPath(name)}/versions/${v.number}/restore`,
+              button: `Restore v${v.number}`,
+            }))}
+          />
         </section>
       )}
 

@@ -2,7 +2,7 @@
 import type { ModelView } from "../../registry/models";
 import type { ModelSummary, RefSummary } from "../../registry/overview";
 import { hasRole } from "../../auth/principal";
-import { ActionForm, Pager, RefBadge, Time, VersionLink, modelPath } from "../components";
+import { DeletedTable, Pager, RefBadge, Time, VersionLink, modelPath } from "../components";
 import { formatPercent } from "../format";
 import { Layout, type PageContext } from "../layout";
 
@@ -160,35 +160,22 @@ function DeletedModelsPage(props: { ctx: PageContext; data: ModelsPageData }) {
       {data.models.length === 0 ? (
         <div class="panel empty-state">No deleted models.</div>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Deleted</th>
-                <th>Restore</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.models.map((m) => (
-                <tr>
-                  <td>
-                    <strong>{m.name}</strong>
-                    {m.description && <span class="sub">{m.description}</span>}
-                  </td>
-                  <td>
-                    <Time iso={m.deleted_at!} nowMs={ctx.nowMs} />
-                  </td>
-                  <td>
-                    <ActionForm action={`${modelPath(m.name)}/restore`} csrf={ctx.csrf} class="inline">
-                      <button type="submit" class="secondary">{`Restore ${m.name}`}</button>
-                    </ActionForm>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DeletedTable
+          what="Model"
+          csrf={ctx.csrf}
+          nowMs={ctx.nowMs}
+          rows={data.models.map((m) => ({
+            label: (
+              <>
+                <strong>{m.name}</strong>
+                {m.description && <span class="sub">{m.description}</span>}
+              </>
+            ),
+            deletedAt: m.deleted_at!,
+            restore: `${modelPath(m.name)}/restore`,
+            button: `Restore ${m.name}`,
+          }))}
+        />
       )}
       <Pager base="/ui" params={{ deleted: "1" }} next={data.nextCursor} onLaterPage={data.cursor !== undefined} />
     </Layout>
